@@ -1,0 +1,4 @@
+import type { Command } from '../command.js';
+
+/** Every `tradewind` command. Add new ones here, one import each. */
+export const commands: readonly Command[] = [];
