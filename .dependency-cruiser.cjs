@@ -29,8 +29,16 @@ forbidden.push({
   name: 'core-compute-no-packages',
   comment: 'core and compute import nothing from outside the standard library (DESIGN.md)',
   severity: 'error',
-  from: { path: '^src/(core|compute)/', pathNot: '\\.test\\.ts$' },
+  from: { path: '^src/(core|compute)/', pathNot: ['\\.test\\.ts$', '/testing/'] }, // test support may use vitest and the talib reference
   to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
+});
+
+forbidden.push({
+  name: 'no-test-support-in-production',
+  comment: 'testing/ folders (vitest, the talib reference) are for tests, evaluations and benchmarks only',
+  severity: 'error',
+  from: { path: '^src/', pathNot: ['\\.test\\.ts$', '/testing/'] },
+  to: { path: '^src/.*/testing/' },
 });
 
 forbidden.push({

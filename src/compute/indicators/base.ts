@@ -1,0 +1,92 @@
+/**
+ * Shared plumbing for streaming indicators: the null-until-ready result, `resultOrThrow` and parameter checks.
+ * Subclasses keep their state in fields and ring buffers and set `value`/`ready` in `update`.
+ */
+import { TradewindError } from '../../core/errors.js';
+import type { StreamingIndicator } from './indicator.js';
+import { NotWarmedUpError } from './indicator.js';
+
+/** An indicator parameter outside the range TA-Lib accepts, or the wrong number of parameters. */
+export class IndicatorParameterError extends TradewindError {}
+
+/** Checks an integer period against TA-Lib's accepted range (most periods start at 2). */
+export function checkPeriod(indicator: string, param: string, value: number, min = 2, max = 100_000): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new IndicatorParameterError(`${indicator}: ${param} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** Checks a real-valued parameter (a multiplier) for finiteness and range. */
+export function checkReal(indicator: string, param: string, value: number, min = -3e37, max = 3e37): number {
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new IndicatorParameterError(`${indicator}: ${param} must be a number from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** A streaming indicator with one number out. */
+export abstract class ScalarIndicator implements StreamingIndicator<number, number> {
+  abstract readonly name: string;
+  abstract readonly lookback: number;
+  protected value = Number.NaN;
+  protected ready = false;
+
+  abstract update(input: number): number | null;
+
+  get result(): number | null {
+    return this.ready ? this.value : null;
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  resultOrThrow(): number {
+    if (!this.ready) throw new NotWarmedUpError(this.name);
+    return this.value;
+  }
+
+  reset(): void {
+    this.value = Number.NaN;
+    this.ready = false;
+    this.clear();
+  }
+
+  /** Clears the subclass's own state. */
+  protected abstract clear(): void;
+}
+
+/**
+ * A streaming indicator with several numbers out. The result record is one object, updated in place on each
+ * update so that updating allocates nothing: copy it if you keep it past the next update.
+ */
+export abstract class RecordIndicator<TIn, TOut extends object> implements StreamingIndicator<TIn, Readonly<TOut>> {
+  abstract readonly name: string;
+  abstract readonly lookback: number;
+  protected ready = false;
+
+  constructor(protected readonly out: TOut) {}
+
+  abstract update(input: TIn): Readonly<TOut> | null;
+
+  get result(): Readonly<TOut> | null {
+    return this.ready ? this.out : null;
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  resultOrThrow(): Readonly<TOut> {
+    if (!this.ready) throw new NotWarmedUpError(this.name);
+    return this.out;
+  }
+
+  reset(): void {
+    this.ready = false;
+    this.clear();
+  }
+
+  protected abstract clear(): void;
+}
