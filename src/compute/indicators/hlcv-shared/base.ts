@@ -1,0 +1,123 @@
+/**
+ * Plumbing shared by the high/low/close/volume indicators: the null-until-ready result, `resultOrThrow`,
+ * and parameter checks with TA-Lib's accepted ranges, so a bad spec fails at construction, not mid-stream.
+ */
+import type { StreamingIndicator } from '../indicator.js';
+import { NotWarmedUpError } from '../indicator.js';
+
+/** An indicator parameter outside the range TA-Lib accepts. */
+export class HlcvParameterError extends RangeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HlcvParameterError';
+  }
+}
+
+/** Checks an integer period against TA-Lib's accepted range (most periods start at 2). */
+export function checkPeriod(indicator: string, param: string, value: number, min = 2, max = 100_000): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new HlcvParameterError(`${indicator}: ${param} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** Checks a real-valued parameter (a multiplier, an acceleration) for finiteness and range. */
+export function checkReal(indicator: string, param: string, value: number, min: number, max: number): number {
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new HlcvParameterError(`${indicator}: ${param} must be a number from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** A streaming indicator with one number out. Subclasses set `value` and `ready` in `update`. */
+export abstract class ScalarHlcvIndicator<TIn> implements StreamingIndicator<TIn, number> {
+  abstract readonly name: string;
+  abstract readonly lookback: number;
+  protected value = Number.NaN;
+  protected ready = false;
+
+  abstract update(input: TIn): number | null;
+
+  get result(): number | null {
+    return this.ready ? this.value : null;
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  resultOrThrow(): number {
+    if (!this.ready) throw new NotWarmedUpError(this.name);
+    return this.value;
+  }
+
+  reset(): void {
+    this.value = Number.NaN;
+    this.ready = false;
+    this.clear();
+  }
+
+  /** Clears the subclass's own state. */
+  protected abstract clear(): void;
+}
+
+/**
+ * A streaming indicator with several numbers out. The result record is one object updated in place, so
+ * that an update allocates nothing: copy it if you keep it past the next update.
+ */
+export abstract class RecordHlcvIndicator<TIn, TOut extends object> implements StreamingIndicator<TIn, Readonly<TOut>> {
+  abstract readonly name: string;
+  abstract readonly lookback: number;
+  protected ready = false;
+
+  constructor(protected readonly out: TOut) {}
+
+  abstract update(input: TIn): Readonly<TOut> | null;
+
+  get result(): Readonly<TOut> | null {
+    return this.ready ? this.out : null;
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  resultOrThrow(): Readonly<TOut> {
+    if (!this.ready) throw new NotWarmedUpError(this.name);
+    return this.out;
+  }
+
+  reset(): void {
+    this.ready = false;
+    this.clear();
+  }
+
+  protected abstract clear(): void;
+}
+
+/** One reusable bar for batch functions, so that driving a streaming indicator over columns allocates nothing per bar. */
+export interface MutableOhlcv {
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+export function scratchBar(): MutableOhlcv {
+  return { open: 0, high: 0, low: 0, close: 0, volume: 0 };
+}
+
+/** Checks that batch input columns have one length and returns it. */
+export function columnLength(indicator: string, ...columns: readonly Float64Array[]): number {
+  const n = columns[0].length;
+  for (const c of columns) {
+    if (c.length !== n) throw new HlcvParameterError(`${indicator}: input columns differ in length (${n} vs ${c.length})`);
+  }
+  return n;
+}
+
+/** A Float64Array of `n` NaN: the warm-up of a batch output. */
+export function nanArray(n: number): Float64Array {
+  return new Float64Array(n).fill(Number.NaN);
+}
