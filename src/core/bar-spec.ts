@@ -56,8 +56,14 @@ const SHORT_NAME: Record<BarUnit, string> = {
 export const BarSpec = {
   of(step: number, unit: BarUnit, source: PriceSource = PriceSource.Last): BarSpec {
     if (!(step > 0) || !Number.isFinite(step)) throw new ParseError(`bar step must be positive: ${step}`, 'step');
-    if (UNIT_MICROS[unit] !== undefined && !Number.isSafeInteger(step)) {
-      throw new ParseError(`time bar step must be an integer: ${step}`, 'step');
+    if (!Object.values(BarUnit).includes(unit)) throw new ParseError(`unknown bar unit: ${JSON.stringify(unit)}`, 'unit');
+    if (!Object.values(PriceSource).includes(source)) throw new ParseError(`unknown price source: ${JSON.stringify(source)}`, 'source');
+    const micros = UNIT_MICROS[unit];
+    if ((micros !== undefined || unit === BarUnit.Tick) && !Number.isSafeInteger(step)) {
+      throw new ParseError(`${unit} bar step must be an integer: ${step}`, 'step');
+    }
+    if (micros !== undefined && !Number.isSafeInteger(step * micros)) {
+      throw new ParseError(`time bar step too long: ${step} ${unit}`, 'step');
     }
     return Object.freeze({ step, unit, source });
   },

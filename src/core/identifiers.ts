@@ -31,7 +31,7 @@ export const Venue = {
 } as const;
 
 export const InstrumentSymbol = {
-  parse: (s: string): InstrumentSymbol => check(SYMBOL_RE, "InstrumentSymbol", s) as InstrumentSymbol,
+  parse: (s: string): InstrumentSymbol => check(SYMBOL_RE, 'InstrumentSymbol', s) as InstrumentSymbol,
 } as const;
 
 export const InstrumentId = {
@@ -41,14 +41,19 @@ export const InstrumentId = {
     if (dot <= 0 || dot === s.length - 1) {
       throw new ParseError(`malformed InstrumentId (expected SYMBOL.VENUE): ${JSON.stringify(s)}`, 'InstrumentId');
     }
-    InstrumentSymbol.parse(s.slice(0, dot));
-    Venue.parse(s.slice(dot + 1));
+    try {
+      InstrumentSymbol.parse(s.slice(0, dot));
+      Venue.parse(s.slice(dot + 1));
+    } catch (e) {
+      // Report the whole id: the part alone does not tell the reader which input was wrong.
+      throw new ParseError(`malformed InstrumentId ${JSON.stringify(s)} (${(e as Error).message})`, 'InstrumentId', { cause: e });
+    }
     return s as InstrumentId;
   },
   of(symbol: string, venue: string): InstrumentId {
     return InstrumentId.parse(`${symbol}.${venue}`);
   },
-  symbol: (id: InstrumentId): InstrumentSymbol => id.slice(0, id.lastIndexOf(".")) as InstrumentSymbol,
+  symbol: (id: InstrumentId): InstrumentSymbol => id.slice(0, id.lastIndexOf('.')) as InstrumentSymbol,
   venue: (id: InstrumentId): Venue => id.slice(id.lastIndexOf('.') + 1) as Venue,
 } as const;
 

@@ -13,7 +13,7 @@ export const MICROS_PER_DAY = 86_400_000_000;
 export const UnixMicros = {
   /** Checks that `n` is a non-negative safe integer and brands it. */
   of(n: number): UnixMicros {
-    if (!Number.isSafeInteger(n) || n < 0) throw new ParseError(`not a valid microsecond timestamp: ${n}`);
+    if (!Number.isSafeInteger(n) || n < 0) throw new ParseError(`not a valid microsecond timestamp: ${n}`, 'time');
     return n as UnixMicros;
   },
   /** Brands without a check: for values the caller has already validated on a hot path. */
@@ -40,14 +40,36 @@ export const UnixMicros = {
     const iso = new Date(ms).toISOString();
     return `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
   },
-  /** Parses an ISO-8601 date or date-time (UTC when no offset is given). */
+  /** Parses an ISO-8601 date or date-time (UTC when no offset is given); rejects impossible dates (Feb 30). */
   parseIso(s: string): UnixMicros {
-    const m = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s.trim());
-    if (!m) throw new ParseError(`not an ISO-8601 date or time: ${JSON.stringify(s)}`);
-    const [, date, hms = '00:00:00', frac = '', zone = 'Z'] = m;
-    const ms = Date.parse(`${date}T${hms.length === 5 ? `${hms}:00` : hms}${zone}`);
-    if (Number.isNaN(ms)) throw new ParseError(`not a valid date: ${JSON.stringify(s)}`);
+    const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+      typeof s === 'string' ? s.trim() : '',
+    );
+    if (!m) throw new ParseError(`not an ISO-8601 date or time: ${JSON.stringify(s)}`, 'time');
+    const [, y, mo, d, h = '00', mi = '00', sec = '00', frac = '', zone = 'Z'] = m;
+    const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, sec].map(Number);
+    const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+    const back = new Date(ms);
+    // Date.UTC silently carries overflowing fields (Feb 30 -> Mar 1); a round trip catches them.
+    if (
+      back.getUTCFullYear() !== year ||
+      back.getUTCMonth() !== month - 1 ||
+      back.getUTCDate() !== day ||
+      back.getUTCHours() !== hour ||
+      back.getUTCMinutes() !== minute ||
+      back.getUTCSeconds() !== second
+    ) {
+      throw new ParseError(`not a valid date: ${JSON.stringify(s)}`, 'time');
+    }
+    let offsetMinutes = 0;
+    if (zone !== 'Z') {
+      const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone) as RegExpExecArray;
+      const oh = Number(z[2]);
+      const om = Number(z[3]);
+      if (oh > 23 || om > 59) throw new ParseError(`not a valid UTC offset: ${JSON.stringify(s)}`, 'time');
+      offsetMinutes = (z[1] === '-' ? -1 : 1) * (oh * 60 + om);
+    }
     const micros = Number(frac.padEnd(6, '0').slice(0, 6));
-    return UnixMicros.of(ms * 1000 + micros);
+    return UnixMicros.of((ms - offsetMinutes * 60_000) * 1000 + micros);
   },
 } as const;
