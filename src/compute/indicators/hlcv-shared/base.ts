@@ -1,33 +1,13 @@
 /**
- * Plumbing shared by the high/low/close/volume indicators: the null-until-ready result, `resultOrThrow`,
- * and parameter checks with TA-Lib's accepted ranges, so a bad spec fails at construction, not mid-stream.
+ * Plumbing shared by the high/low/close/volume indicators: the null-until-ready result and `resultOrThrow`
+ * for any input type (the shared base in ../base.ts takes numbers only), and helpers for batch functions.
  */
 import type { StreamingIndicator } from '../indicator.js';
 import { NotWarmedUpError } from '../indicator.js';
+import { IndicatorParameterError } from '../base.js';
 
-/** An indicator parameter outside the range TA-Lib accepts. */
-export class HlcvParameterError extends RangeError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'HlcvParameterError';
-  }
-}
-
-/** Checks an integer period against TA-Lib's accepted range (most periods start at 2). */
-export function checkPeriod(indicator: string, param: string, value: number, min = 2, max = 100_000): number {
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new HlcvParameterError(`${indicator}: ${param} must be an integer from ${min} to ${max}, got ${value}`);
-  }
-  return value;
-}
-
-/** Checks a real-valued parameter (a multiplier, an acceleration) for finiteness and range. */
-export function checkReal(indicator: string, param: string, value: number, min: number, max: number): number {
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new HlcvParameterError(`${indicator}: ${param} must be a number from ${min} to ${max}, got ${value}`);
-  }
-  return value;
-}
+// One parameter error and one range check for every indicator, so the CLI reports them alike.
+export { checkPeriod, checkReal, IndicatorParameterError } from '../base.js';
 
 /** A streaming indicator with one number out. Subclasses set `value` and `ready` in `update`. */
 export abstract class ScalarHlcvIndicator<TIn> implements StreamingIndicator<TIn, number> {
@@ -112,7 +92,7 @@ export function scratchBar(): MutableOhlcv {
 export function columnLength(indicator: string, ...columns: readonly Float64Array[]): number {
   const n = columns[0].length;
   for (const c of columns) {
-    if (c.length !== n) throw new HlcvParameterError(`${indicator}: input columns differ in length (${n} vs ${c.length})`);
+    if (c.length !== n) throw new IndicatorParameterError(`${indicator}: input columns differ in length (${n} vs ${c.length})`);
   }
   return n;
 }
