@@ -1,0 +1,205 @@
+import { BarSpec } from '../../core/bar-spec.js';
+import type { Bar, BookSnapshot, QuoteTick, TradeTick } from '../../core/data.js';
+import { AggressorSide } from '../../core/data.js';
+import { ParseError } from '../../core/errors.js';
+import { InstrumentId, TradeId } from '../../core/identifiers.js';
+import { Price, Quantity } from '../../core/price.js';
+import { UnixMicros } from '../../core/time.js';
+
+/**
+ * Polygon.io WebSocket frames: every frame is a JSON array of events, each with an `ev` type.
+ *   status                        connection and auth status (`connected`, `auth_success`, `auth_failed`, `success`, `error`)
+ *   T / Q                         stock (and option) trades and quotes: `sym`, prices `p`/`bp`/`ap`, sizes, `t` SIP time
+ *   A / AM                        per-second and per-minute aggregates: `o h l c v`, `s` start, `e` end
+ *   XT / XQ / XA / XAS / XL2      crypto trades, quotes, minute/second aggregates and level-2 books: `pair`
+ * Timestamps are epoch milliseconds on these channels, but some Polygon fields carry microseconds or
+ * nanoseconds (LULD, NOI, v3 REST); the unit is told by magnitude. Integers of 16 or more digits are read
+ * from the frame text, not through a float, so nanosecond times keep their exact microsecond.
+ * Instruments are `<SYMBOL>.POLYGON` (`AAPL.POLYGON`, `BTC-USD.POLYGON`).
+ */
+export const POLYGON_VENUE = 'POLYGON';
+
+export interface PolygonStatus {
+  readonly type: 'status';
+  readonly status: string;
+  readonly message: string;
+}
+
+export type PolygonEvent = TradeTick | QuoteTick | Bar | BookSnapshot | PolygonStatus;
+
+export interface PolygonRejection {
+  readonly reason: string;
+  /** The `ev` of the rejected element, when it had one. */
+  readonly ev?: string;
+}
+
+export interface PolygonFrameResult {
+  readonly events: PolygonEvent[];
+  readonly rejections: PolygonRejection[];
+}
+
+/** Epoch time of unknown unit (s, ms, µs or ns, told by magnitude) to microseconds. */
+export function polygonTimeToMicros(v: unknown, field: string): UnixMicros {
+  if (typeof v === 'string' && /^\d{1,20}$/.test(v)) {
+    if (v.length >= 17) return UnixMicros.of(Number(BigInt(v) / 1000n)); // nanoseconds, exactly
+    return polygonTimeToMicros(Number(v), field);
+  }
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ParseError(`not a timestamp: ${JSON.stringify(v)}`, field);
+  if (v >= 1e17) return UnixMicros.of(Math.trunc(v / 1000));
+  if (v >= 1e14) return UnixMicros.of(Math.trunc(v));
+  if (v >= 1e11) return UnixMicros.of(Math.round(v * 1000));
+  return UnixMicros.of(Math.round(v * 1_000_000));
+}
+
+function decimalText(v: unknown, field: string, allowZero: boolean): string {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
+    throw new ParseError(`expected a ${allowZero ? 'non-negative' : 'positive'} number, got ${JSON.stringify(v)}`, field);
+  }
+  return String(v);
+}
+
+const price = (v: unknown, field: string): Price => Price.parse(decimalText(v, field, false));
+const size = (v: unknown, field: string, allowZero = true): Quantity => Quantity.parse(decimalText(v, field, allowZero));
+
+function instrument(v: unknown, field: string): InstrumentId {
+  if (typeof v !== 'string' || v === '') throw new ParseError(`missing symbol`, field);
+  // Crypto aggregates on newer clusters prefix `X:`, forex `C:`, options `O:`; the symbol is what follows for crypto.
+  const symbol = v.startsWith('X:') ? v.slice(2) : v;
+  return InstrumentId.of(symbol.replace(/\//g, '-'), POLYGON_VENUE);
+}
+
+const MINUTE = BarSpec.of(1, 'minute');
+const SECOND = BarSpec.of(1, 'second');
+
+function aggregate(e: Record<string, unknown>, spec: BarSpec, symbolField: string, tsInit: UnixMicros): Bar {
+  const open = price(e.o, 'o');
+  const high = price(e.h, 'h');
+  const low = price(e.l, 'l');
+  const close = price(e.c, 'c');
+  if (high.lt(low) || high.lt(open) || high.lt(close) || low.gt(open) || low.gt(close)) throw new ParseError('high/low do not bound open and close', 'h');
+  const tsOpen = polygonTimeToMicros(e.s, 's');
+  const duration = BarSpec.durationMicros(spec) as number;
+  const tsEvent = e.e === undefined ? ((tsOpen + duration) as UnixMicros) : polygonTimeToMicros(e.e, 'e');
+  if (tsEvent < tsOpen) throw new ParseError('end before start', 'e');
+  return {
+    type: 'bar',
+    instrumentId: instrument(e[symbolField], symbolField),
+    spec,
+    open,
+    high,
+    low,
+    close,
+    volume: e.v === undefined ? Quantity.zero() : size(e.v, 'v'),
+    // `z` is the average trade size on stock aggregates, not a count; Polygon streams no trade count.
+    tradeCount: 0,
+    tsOpen,
+    tsEvent,
+    tsInit,
+  };
+}
+
+function levels(v: unknown, field: string): (readonly [Price, Quantity])[] {
+  if (!Array.isArray(v)) throw new ParseError('expected an array of [price, size]', field);
+  return v.map((level: unknown, i) => {
+    if (!Array.isArray(level) || level.length < 2) throw new ParseError(`level ${i} is not [price, size]`, field);
+    return [price(level[0], `${field}[${i}].price`), size(level[1], `${field}[${i}].size`)] as const;
+  });
+}
+
+/** Parses one element of a frame. Throws ParseError on a bad element; `parsePolygonFrame` turns that into a rejection. */
+export function parsePolygonEvent(e: unknown, tsInit: UnixMicros): PolygonEvent | undefined {
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new ParseError('frame element is not an object', 'event');
+  const ev = (e as Record<string, unknown>).ev;
+  const o = e as Record<string, unknown>;
+  switch (ev) {
+    case 'status':
+      return { type: 'status', status: String(o.status ?? ''), message: String(o.message ?? '') };
+    case 'T':
+    case 'XT': {
+      const crypto = ev === 'XT';
+      const id = o.i;
+      if (id === undefined || id === null || id === '') throw new ParseError('missing trade id', 'i');
+      const s = size(o.s, 's', false);
+      const ts = polygonTimeToMicros(o.t, 't');
+      return {
+        type: 'trade',
+        instrumentId: instrument(crypto ? o.pair : o.sym, crypto ? 'pair' : 'sym'),
+        price: price(o.p, 'p'),
+        size: s,
+        aggressorSide: AggressorSide.None,
+        // Stock trade ids are unique per exchange only, so the exchange id is part of ours.
+        tradeId: TradeId.parse(o.x === undefined ? String(id) : `${String(o.x)}-${String(id)}`),
+        tsEvent: ts,
+        tsInit,
+      };
+    }
+    case 'Q':
+    case 'XQ': {
+      const crypto = ev === 'XQ';
+      const bid = price(o.bp, 'bp');
+      const ask = price(o.ap, 'ap');
+      return {
+        type: 'quote',
+        instrumentId: instrument(crypto ? o.pair : o.sym, crypto ? 'pair' : 'sym'),
+        bidPrice: bid,
+        askPrice: ask,
+        bidSize: size(o.bs, 'bs'),
+        askSize: size(o.as, 'as'),
+        tsEvent: polygonTimeToMicros(o.t, 't'),
+        tsInit,
+      };
+    }
+    case 'A':
+      return aggregate(o, SECOND, 'sym', tsInit);
+    case 'AM':
+      return aggregate(o, MINUTE, 'sym', tsInit);
+    case 'XA':
+      return aggregate(o, MINUTE, 'pair', tsInit);
+    case 'XAS':
+      return aggregate(o, SECOND, 'pair', tsInit);
+    case 'XL2': {
+      const bids = levels(o.b, 'b');
+      const asks = levels(o.a, 'a');
+      return {
+        type: 'book_snapshot',
+        instrumentId: instrument(o.pair, 'pair'),
+        bids,
+        asks,
+        sequence: 0,
+        tsEvent: polygonTimeToMicros(o.t, 't'),
+        tsInit,
+      };
+    }
+    case undefined:
+      throw new ParseError('missing event type', 'ev');
+    default:
+      // Channels Tradewind does not use (LULD, NOI, FMV, options values...) are skipped, not rejected.
+      return undefined;
+  }
+}
+
+const BIG_INT = /([:[,]\s*)(\d{16,})(?=\s*[,\]}])/g;
+
+/** Parses a whole frame. Never throws, whatever the bytes: bad elements become rejections with reasons. */
+export function parsePolygonFrame(text: string, tsInit: UnixMicros): PolygonFrameResult {
+  const events: PolygonEvent[] = [];
+  const rejections: PolygonRejection[] = [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text.replace(BIG_INT, '$1"$2"'));
+  } catch {
+    return { events, rejections: [{ reason: 'invalid JSON' }] };
+  }
+  const elements = Array.isArray(parsed) ? parsed : [parsed];
+  for (const e of elements) {
+    try {
+      const event = parsePolygonEvent(e, tsInit);
+      if (event !== undefined) events.push(event);
+    } catch (err) {
+      const ev = typeof e === 'object' && e !== null ? (e as Record<string, unknown>).ev : undefined;
+      const reason = err instanceof Error ? err.message : String(err);
+      rejections.push(typeof ev === 'string' ? { reason, ev } : { reason });
+    }
+  }
+  return { events, rejections };
+}
