@@ -153,6 +153,17 @@ describe('TestClock', () => {
     expect(clock.advanceTo(us(100))).toEqual([]);
   });
 
+  it('does not accumulate cancelled timers when time never advances', () => {
+    const clock = new TestClock(us(0));
+    clock.setTimer('keep', 1_000, () => {});
+    for (let i = 0; i < 10_000; i++) {
+      clock.setTimeAlert(`r${i}`, us(500), () => {});
+      clock.cancelTimer(`r${i}`);
+    }
+    expect(clock.heapSize).toBeLessThan(100);
+    expect(names(clock.advanceTo(us(2_000)))).toEqual(['keep@1000', 'keep@2000']);
+  });
+
   it('keeps its state consistent when a callback throws', () => {
     const clock = new TestClock(us(0));
     clock.setTimer('boom', 10, () => {

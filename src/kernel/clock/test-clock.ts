@@ -79,6 +79,7 @@ export class TestClock implements Clock {
   private seq = 0;
   private readonly timers = new Map<string, SimTimer>();
   private readonly heap = new TimerHeap();
+  private cancelledInHeap = 0;
 
   constructor(start: UnixMicros = UnixMicros.unsafe(0)) {
     this.time = UnixMicros.of(start);
@@ -108,6 +109,9 @@ export class TestClock implements Clock {
     if (t === undefined) return false;
     t.cancelled = true;
     this.timers.delete(name);
+    // Lazy deletion would let a clock that never advances (request timeouts that are always answered)
+    // grow its heap without bound; rebuild once most of it is dead.
+    if (++this.cancelledInHeap > 32 && this.cancelledInHeap * 2 > this.heap.size) this.compact();
     return true;
   }
 
@@ -115,6 +119,18 @@ export class TestClock implements Clock {
     for (const t of this.timers.values()) t.cancelled = true;
     this.timers.clear();
     this.heap.clear();
+    this.cancelledInHeap = 0;
+  }
+
+  /** Number of entries in the timer heap, cancelled ones included (for tests of the compaction). */
+  get heapSize(): number {
+    return this.heap.size;
+  }
+
+  private compact(): void {
+    this.heap.clear();
+    for (const t of this.timers.values()) this.heap.push(t);
+    this.cancelledInHeap = 0;
   }
 
   timerNames(): string[] {
@@ -172,6 +188,7 @@ export class TestClock implements Clock {
     let t = this.heap.peek();
     while (t !== undefined && t.cancelled) {
       this.heap.pop();
+      this.cancelledInHeap--;
       t = this.heap.peek();
     }
   }

@@ -1,0 +1,139 @@
+import { describe, expect, it, vi } from 'vitest';
+import { UnixMicros } from '../../core/time.js';
+import { TestClock } from '../clock/test-clock.js';
+import type { HandlerFailed } from '../messages.js';
+import { topics } from '../topics.js';
+import { InProcessBus } from './in-process-bus.js';
+import { describeMessageBusContract } from './testing/bus-contract.js';
+import { Topic, TopicError } from './topic.js';
+
+describeMessageBusContract('InProcessBus', (clock) => new InProcessBus({ clock }));
+
+const T = Topic.parse<number>;
+const P = Topic.pattern<number>;
+
+function newBus(onHandlerError?: (f: HandlerFailed) => void, maxCachedTopics?: number): InProcessBus {
+  return new InProcessBus({ clock: new TestClock(UnixMicros.unsafe(0)), onHandlerError, maxCachedTopics });
+}
+
+describe('InProcessBus', () => {
+  it('dispatches synchronously, before publish returns', () => {
+    const bus = newBus();
+    let got = 0;
+    bus.subscribe(T('s'), (m) => (got = m));
+    bus.publish(T('s'), 7);
+    expect(got).toBe(7);
+  });
+
+  it('skips a handler unsubscribed by an earlier handler during the same dispatch', () => {
+    const bus = newBus();
+    const got: string[] = [];
+    const b = { sub: undefined as undefined | { unsubscribe(): void } };
+    bus.subscribe(T('x'), (m) => {
+      got.push(`a${m}`);
+      b.sub?.unsubscribe();
+    });
+    b.sub = bus.subscribe(T('x'), (m) => got.push(`b${m}`));
+    bus.subscribe(T('x'), (m) => got.push(`c${m}`));
+    bus.publish(T('x'), 1);
+    bus.publish(T('x'), 2);
+    expect(got).toEqual(['a1', 'c1', 'a2', 'c2']);
+  });
+
+  it('lets a handler unsubscribe itself and subscribe others; new ones get the next message', () => {
+    const bus = newBus();
+    const got: string[] = [];
+    const self = bus.subscribe(P('y.*'), (m) => {
+      got.push(`once${m}`);
+      self.unsubscribe();
+      bus.subscribe(T('y.z'), (n) => got.push(`late${n}`));
+    });
+    bus.publish(T('y.z'), 1);
+    bus.publish(T('y.z'), 2);
+    expect(got).toEqual(['once1', 'late2']);
+  });
+
+  it('invalidates cached resolutions of matching topics only', () => {
+    const bus = newBus();
+    const got: string[] = [];
+    bus.publish(T('a.1'), 0);
+    bus.publish(T('b.1'), 0);
+    expect(bus.stats().cachedTopics).toBe(2);
+    const s = bus.subscribe(P('a.*'), (m, t) => got.push(`${t}:${m}`));
+    expect(bus.stats().cachedTopics).toBe(1);
+    bus.publish(T('a.1'), 1);
+    bus.publish(T('b.1'), 1);
+    s.unsubscribe();
+    bus.publish(T('a.1'), 2);
+    expect(got).toEqual(['a.1:1']);
+    expect(bus.stats()).toMatchObject({ published: 5, subscriptions: 0 });
+  });
+
+  it('bounds the topic cache', () => {
+    const bus = newBus(undefined, 10);
+    const got: number[] = [];
+    bus.subscribe(P('n.*'), (m) => got.push(m));
+    for (let i = 0; i < 100; i++) bus.publish(T(`n.${i}`), i);
+    expect(bus.stats().cachedTopics).toBeLessThanOrEqual(10);
+    expect(got).toHaveLength(100);
+  });
+
+  it('rejects invalid topics and priorities', () => {
+    const bus = newBus();
+    expect(() => bus.publish('a..b' as never, 1)).toThrow(TopicError);
+    expect(() => bus.publish('a.*' as never, 1)).toThrow(/wildcards/);
+    expect(() => bus.subscribe('a.>.b' as never, () => {})).toThrow(TopicError);
+    expect(() => bus.subscribe(T('a'), () => {}, { priority: Number.NaN })).toThrow(RangeError);
+    expect(() => bus.respond('svc.*' as never, () => 1)).toThrow(/wildcards/);
+  });
+
+  it('reports failures to the callback, and does not loop when an error-topic handler throws', () => {
+    const onError = vi.fn<(f: HandlerFailed) => void>();
+    const bus = newBus(onError);
+    bus.subscribe(topics.busErrors(), () => {
+      throw new Error('error handler bug');
+    });
+    bus.subscribe(T('z'), () => {
+      throw new Error('first');
+    });
+    bus.publish(T('z'), 1);
+    expect(onError.mock.calls.map(([f]) => [f.topic, (f.error as Error).message])).toEqual([
+      ['z', 'first'],
+      ['system.bus.handler_failed', 'error handler bug'],
+    ]);
+    expect(bus.stats().handlerErrors).toBe(2);
+  });
+
+  it('survives a throwing error callback', () => {
+    const bus = newBus(() => {
+      throw new Error('callback bug');
+    });
+    const got: number[] = [];
+    bus.subscribe(T('q'), () => {
+      throw new Error('x');
+    });
+    bus.subscribe(T('q'), (m) => got.push(m));
+    bus.publish(T('q'), 1);
+    expect(got).toEqual([1]);
+  });
+
+  it('counts errors of responders and resolves requests without timers when answered synchronously', async () => {
+    const clock = new TestClock(UnixMicros.unsafe(0));
+    const bus = new InProcessBus({ clock });
+    const ep = topics.endpoint<number, number>('svc', 'bad');
+    const r = bus.respond(ep, () => {
+      throw new Error('no');
+    });
+    await expect(bus.request(ep, 1)).rejects.toThrow(/no/);
+    expect(r.errorCount).toBe(1);
+    expect(r.name).toBe('svc.svc.bad');
+    const ok = topics.endpoint<number, number>('svc', 'ok');
+    bus.respond(ok, (x) => x);
+    await bus.request(ok, 1);
+    expect(clock.timerNames()).toEqual([]);
+    const slow = topics.endpoint<number, number>('svc', 'slow');
+    bus.respond(slow, async (x) => x);
+    expect(await bus.request(slow, 3)).toBe(3);
+    expect(clock.timerNames()).toEqual([]);
+  });
+});

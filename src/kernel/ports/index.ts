@@ -1,0 +1,2 @@
+export * from './market-store.js';
+export * from './hot-cache.js';
