@@ -5,3 +5,5 @@ export * from './decimal.js';
 export * from './price.js';
 export * from './bar-spec.js';
 export * from './data.js';
+export * from './rate.js';
+export * from './money.js';

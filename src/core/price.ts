@@ -31,7 +31,7 @@ function toRoundingMode(mode: StepRounding): RoundingMode {
  * hot path). Arithmetic between values of different precision is done at the larger one;
  * a result that would not fit a safe integer throws InvariantError rather than lose a unit.
  */
-abstract class Fixed<T extends Fixed<T>> {
+export abstract class Fixed<T extends Fixed<T>> {
   protected constructor(
     readonly raw: number,
     readonly precision: number,
