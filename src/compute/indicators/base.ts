@@ -90,3 +90,16 @@ export abstract class RecordIndicator<TIn, TOut extends object> implements Strea
 
   protected abstract clear(): void;
 }
+
+/**
+ * Runs a scalar streaming indicator over a whole series: NaN while it warms up. Batch functions whose
+ * arithmetic is the streaming one (the composites) use this instead of repeating the recurrence.
+ */
+export function runBatch(indicator: ScalarIndicator, input: Float64Array): Float64Array {
+  const out = new Float64Array(input.length);
+  for (let i = 0; i < input.length; i++) {
+    const v = indicator.update(input[i]);
+    out[i] = v === null ? Number.NaN : v;
+  }
+  return out;
+}
