@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contractBarSeries, describeIndicatorContract, expectMatchesTalib, streamColumns, talib } from '../testing/index.js';
 import { referenceSeries, toBars } from '../hlcv-shared/testing/ohlcv.js';
-import { Aroon, aroon } from './aroon.js';
+import { Aroon, aroon, AroonOsc } from './aroon.js';
 
 const series = referenceSeries();
 
@@ -21,6 +21,8 @@ describe('Aroon against TA-Lib', () => {
         const [down, up] = streamColumns(ind, toBars(s), (r) => [r.down, r.up], 2);
         expectMatchesTalib(down, ref.outputs.outAroonDown, `down stream ${name} ${period}`);
         expectMatchesTalib(up, ref.outputs.outAroonUp, `up stream ${name} ${period}`);
+        const [o] = streamColumns(new AroonOsc(period), toBars(s), (v) => [v], 1);
+        expectMatchesTalib(o, osc.outputs.outReal, `osc stream ${name} ${period}`);
       });
     }
   }
@@ -40,3 +42,4 @@ describe('Aroon against TA-Lib', () => {
 });
 
 describeIndicatorContract('AROON(14)', () => new Aroon(14), contractBarSeries());
+describeIndicatorContract('AROONOSC(14)', () => new AroonOsc(14), contractBarSeries());

@@ -1,5 +1,5 @@
 import type { Ohlcv } from '../indicator.js';
-import { checkPeriod, columnLength, nanArray, RecordHlcvIndicator, scratchBar } from '../hlcv-shared/base.js';
+import { checkPeriod, columnLength, nanArray, RecordHlcvIndicator, ScalarHlcvIndicator, scratchBar } from '../hlcv-shared/base.js';
 import { RollingMax, RollingMin } from '../hlcv-shared/rolling-extreme.js';
 
 export interface AroonResult {
@@ -53,6 +53,32 @@ export class Aroon extends RecordHlcvIndicator<Ohlcv, AroonResult> {
     this.highs.clear();
     this.lows.clear();
     this.out.down = this.out.up = this.out.oscillator = Number.NaN;
+  }
+}
+
+/** The Aroon oscillator alone (up - down, TA-Lib's AROONOSC). Lookback `period`. */
+export class AroonOsc extends ScalarHlcvIndicator<Ohlcv> {
+  readonly name: string;
+  readonly lookback: number;
+  private readonly aroon: Aroon;
+
+  constructor(readonly period = 14) {
+    super();
+    this.aroon = new Aroon(period);
+    this.name = `AROONOSC(${period})`;
+    this.lookback = this.aroon.lookback;
+  }
+
+  update(bar: Ohlcv): number | null {
+    const r = this.aroon.update(bar);
+    if (r === null) return null;
+    this.value = r.oscillator;
+    this.ready = true;
+    return this.value;
+  }
+
+  protected clear(): void {
+    this.aroon.reset();
   }
 }
 
