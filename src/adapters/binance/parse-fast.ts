@@ -1,0 +1,381 @@
+import type { BookLevelDelta } from '../../core/data.js';
+import { BookSide } from '../../core/data.js';
+import { Price, Quantity } from '../../core/price.js';
+import type { UnixMicros } from '../../core/time.js';
+import { parseDecimalSlice } from '../common/decimal-slice.js';
+import { MAX_MS, buildDepthDiff, buildQuote, buildTrade } from './parse-build.js';
+import type { BinanceMessage, InstrumentLookup } from './types.js';
+
+// Kinds of a scanned value.
+const NONE = 0;
+const STR = 1;
+const INT = 2; // a JSON number that is a plain non-negative integer
+const NUM = 3; // any other JSON number
+const TRUE = 4;
+const FALSE = 5;
+const NULL = 6;
+const PAIRS = 7; // an array of [string, string] pairs (depth levels)
+
+// Slots: single-character keys use their char code; a few longer keys get their own.
+const SLOT_PU = 128;
+const SLOTS = 129;
+
+const C_QUOTE = 34;
+/** Escapes and control characters (raw tabs and newlines too) send a frame to the JSON.parse path. */
+const CONTROL = /[\\\u0000-\u001f]/;
+const C_COMMA = 44;
+const C_COLON = 58;
+const C_LBRACE = 123;
+const C_RBRACE = 125;
+const C_LBRACKET = 91;
+const C_RBRACKET = 93;
+
+/**
+ * A scanner specialised to the shapes of Binance market data frames (flat event objects, optionally inside
+ * the combined-stream envelope `{"stream":..., "data":{...}}`, depth levels as arrays of string pairs).
+ * It validates JSON syntax for what it reads and records where each field's value lies, so that prices and
+ * sizes are parsed straight from the frame text; nothing is materialised that the event does not need.
+ *
+ * It only ever says "here is the event" or "not for me": anything unexpected (escapes in strings, nested
+ * objects such as klines, duplicate keys, control replies, a value of an unexpected kind, an unknown symbol,
+ * a field that fails validation) returns undefined and the caller falls back to the JSON.parse path, which
+ * is the authority on rejections. So both paths produce identical results (checked by property tests).
+ */
+export class FastFrameScanner {
+  private s = '';
+  private epoch = 0;
+  private readonly stamp = new Uint32Array(SLOTS);
+  private readonly start = new Int32Array(SLOTS);
+  private readonly end = new Int32Array(SLOTS);
+  private readonly kind = new Uint8Array(SLOTS);
+  private readonly value = new Float64Array(SLOTS);
+  /** Level string offsets: for level k, [priceStart, priceEnd, sizeStart, sizeEnd] at 4k. */
+  private levels = new Int32Array(256);
+  private levelCount = 0;
+  /** Envelope stream name bounds, -1 when the frame is a raw stream. */
+  streamStart = -1;
+  streamEnd = -1;
+
+  constructor(private readonly lookup: InstrumentLookup) {}
+
+  /** The combined-stream name of the last frame scanned (`btcusdt@trade`), or '' for a raw stream. */
+  streamName(): string {
+    return this.streamStart < 0 ? '' : this.s.slice(this.streamStart, this.streamEnd);
+  }
+
+  parse(frame: string, tsInit: UnixMicros): BinanceMessage | undefined {
+    if (!this.scan(frame)) return undefined;
+    return this.build(tsInit);
+  }
+
+  // ---- scanning ----
+
+  /** Skips spaces; tabs and newlines never reach here (see CONTROL). */
+  private ws(p: number): number {
+    const s = this.s;
+    while (s.charCodeAt(p) === 32) p++;
+    return p;
+  }
+
+  /** Position after the closing quote of a string starting at `p` (the opening quote), or -1. */
+  private str(p: number): number {
+    // No backslash or control character is in the frame (checked once in scan), so the next quote closes it.
+    const e = this.s.indexOf('"', p + 1);
+    return e < 0 ? -1 : e + 1;
+  }
+
+  /**
+   * Scans a JSON number at `p`. When it is a plain non-negative integer, `numInt` is set and `numValue`
+   * holds its value (accumulated while scanning, so ids and times need no second pass). Returns end or -1.
+   */
+  private numInt = false;
+  private numValue = 0;
+  private num(p: number): number {
+    const s = this.s;
+    let i = p;
+    let c = s.charCodeAt(i);
+    let plain = true;
+    if (c === 45) {
+      plain = false;
+      c = s.charCodeAt(++i);
+    }
+    let v = 0;
+    if (c === 48) c = s.charCodeAt(++i);
+    else if (c >= 49 && c <= 57) {
+      do {
+        v = v * 10 + (c - 48);
+        c = s.charCodeAt(++i);
+      } while (c >= 48 && c <= 57);
+    } else return -1;
+    if (c === 46) {
+      plain = false;
+      c = s.charCodeAt(++i);
+      if (!(c >= 48 && c <= 57)) return -1;
+      do c = s.charCodeAt(++i);
+      while (c >= 48 && c <= 57);
+    }
+    if (c === 101 || c === 69) {
+      plain = false;
+      c = s.charCodeAt(++i);
+      if (c === 43 || c === 45) c = s.charCodeAt(++i);
+      if (!(c >= 48 && c <= 57)) return -1;
+      do c = s.charCodeAt(++i);
+      while (c >= 48 && c <= 57);
+    }
+    this.numInt = plain && v <= Number.MAX_SAFE_INTEGER;
+    this.numValue = v;
+    return i;
+  }
+
+  private lit(p: number, word: string): number {
+    return this.s.startsWith(word, p) ? p + word.length : -1;
+  }
+
+  /** Scans `[["p","q"],...]` at `p`, recording string offsets. Returns end or -1. */
+  private pairs(p: number): number {
+    let i = this.ws(p + 1);
+    if (this.s.charCodeAt(i) === C_RBRACKET) return i + 1;
+    for (;;) {
+      if (this.s.charCodeAt(i) !== C_LBRACKET) return -1;
+      const ps = this.ws(i + 1);
+      if (this.s.charCodeAt(ps) !== C_QUOTE) return -1;
+      const pe = this.str(ps);
+      if (pe < 0) return -1;
+      i = this.ws(pe);
+      if (this.s.charCodeAt(i) !== C_COMMA) return -1;
+      const qs = this.ws(i + 1);
+      if (this.s.charCodeAt(qs) !== C_QUOTE) return -1;
+      const qe = this.str(qs);
+      if (qe < 0) return -1;
+      i = this.ws(qe);
+      if (this.s.charCodeAt(i) !== C_RBRACKET) return -1;
+      const k = this.levelCount * 4;
+      if (k + 4 > this.levels.length) {
+        const grown = new Int32Array(this.levels.length * 2);
+        grown.set(this.levels);
+        this.levels = grown;
+      }
+      this.levels[k] = ps + 1;
+      this.levels[k + 1] = pe - 1;
+      this.levels[k + 2] = qs + 1;
+      this.levels[k + 3] = qe - 1;
+      this.levelCount++;
+      i = this.ws(i + 1);
+      const c = this.s.charCodeAt(i);
+      if (c === C_RBRACKET) return i + 1;
+      if (c !== C_COMMA) return -1;
+      i = this.ws(i + 1);
+    }
+  }
+
+  /** Scans a flat event object at `p` (the `{`) into the slots. Returns end or -1. */
+  private object(p: number, envelope: boolean): number {
+    const s = this.s;
+    let i = this.ws(p + 1);
+    if (s.charCodeAt(i) === C_RBRACE) return i + 1;
+    for (;;) {
+      if (s.charCodeAt(i) !== C_QUOTE) return -1;
+      const key0 = s.charCodeAt(i + 1);
+      // Most keys are one character: `"e"`.
+      const ke = s.charCodeAt(i + 2) === C_QUOTE && key0 !== C_QUOTE ? i + 3 : this.str(i);
+      if (ke < 0) return -1;
+      const keyLen = ke - i - 2;
+      let v = this.ws(ke);
+      if (s.charCodeAt(v) !== C_COLON) return -1;
+      v = this.ws(v + 1);
+      const c = s.charCodeAt(v);
+      if (envelope) {
+        // Top level of a combined-stream frame: only `stream` and `data`.
+        if (keyLen === 6 && s.startsWith('stream', i + 1) && c === C_QUOTE && this.streamStart < 0) {
+          const e = this.str(v);
+          if (e < 0) return -1;
+          this.streamStart = v + 1;
+          this.streamEnd = e - 1;
+          i = e;
+        } else if (keyLen === 4 && s.startsWith('data', i + 1) && c === C_LBRACE && this.stamp[0] !== this.epoch) {
+          this.stamp[0] = this.epoch; // slot 0 (NUL key) marks "data seen"
+          i = this.object(v, false);
+          if (i < 0) return -1;
+        } else return -1;
+      } else {
+        let slot = -1;
+        if (keyLen === 1 && key0 < 128 && key0 > 0) slot = key0;
+        else if (keyLen === 2 && key0 === 112 && s.charCodeAt(i + 2) === 117) slot = SLOT_PU;
+        else if (keyLen === 6 && (s.startsWith('stream', i + 1) || s.startsWith('result', i + 1))) return -1;
+        else if (keyLen === 4 && s.startsWith('data', i + 1)) return -1;
+        else if (keyLen === 2 && key0 === 105 && s.charCodeAt(i + 2) === 100) return -1; // "id": a control reply
+        else if (keyLen === 5 && s.startsWith('error', i + 1)) return -1;
+        if (slot >= 0) {
+          if (this.stamp[slot] === this.epoch) return -1; // duplicate key: let JSON.parse decide
+          this.stamp[slot] = this.epoch;
+          this.start[slot] = v;
+        }
+        let e: number;
+        let k: number;
+        if (c === C_QUOTE) {
+          e = this.str(v);
+          k = STR;
+        } else if (c === 45 || (c >= 48 && c <= 57)) {
+          e = this.num(v);
+          k = this.numInt ? INT : NUM;
+          if (slot >= 0) this.value[slot] = this.numValue;
+        } else if (c === 116) {
+          e = this.lit(v, 'true');
+          k = TRUE;
+        } else if (c === 102) {
+          e = this.lit(v, 'false');
+          k = FALSE;
+        } else if (c === 110) {
+          e = this.lit(v, 'null');
+          k = NULL;
+        } else if (c === C_LBRACKET && (slot === 98 || slot === 97)) {
+          const first = this.levelCount;
+          e = this.pairs(v);
+          k = PAIRS;
+          // For PAIRS, start/end hold the first level index and the count.
+          this.start[slot] = first;
+          this.end[slot] = this.levelCount - first;
+        } else return -1;
+        if (e < 0) return -1;
+        if (slot >= 0) {
+          this.kind[slot] = k;
+          if (k === STR) {
+            this.start[slot] = v + 1;
+            this.end[slot] = e - 1;
+          } else if (k !== PAIRS) this.end[slot] = e;
+        }
+        i = e;
+      }
+      i = this.ws(i);
+      const d = s.charCodeAt(i);
+      if (d === C_RBRACE) return i + 1;
+      if (d !== C_COMMA) return -1;
+      i = this.ws(i + 1);
+    }
+  }
+
+  private scan(frame: string): boolean {
+    this.s = frame;
+    this.epoch++;
+    if (this.epoch === 0xffffffff) {
+      this.stamp.fill(0);
+      this.epoch = 1;
+    }
+    if (CONTROL.test(frame)) return false;
+    this.levelCount = 0;
+    this.streamStart = -1;
+    this.streamEnd = -1;
+    const p = this.ws(0);
+    if (frame.charCodeAt(p) !== C_LBRACE) return false;
+    const q = this.ws(p + 1);
+    const envelope = frame.charCodeAt(q) === C_QUOTE && (frame.startsWith('"stream"', q) || frame.startsWith('"data"', q));
+    const e = this.object(p, envelope);
+    if (e < 0 || this.ws(e) !== frame.length) return false;
+    if (envelope && (this.streamStart < 0 || this.stamp[0] !== this.epoch)) return false;
+    return true;
+  }
+
+  // ---- building ----
+
+  private has(slot: number): boolean {
+    return this.stamp[slot] === this.epoch;
+  }
+
+  private kindOf(slot: number): number {
+    return this.stamp[slot] === this.epoch ? this.kind[slot] : NONE;
+  }
+
+  /** A non-negative safe integer field, or -1 when absent or of another kind. */
+  private int(slot: number): number {
+    return this.kindOf(slot) === INT ? this.value[slot] : -1;
+  }
+
+  private isStr(slot: number, text: string): boolean {
+    return this.kindOf(slot) === STR && this.end[slot] - this.start[slot] === text.length && this.s.startsWith(text, this.start[slot]);
+  }
+
+  private decimal(slot: number, precision: number): number {
+    return this.kindOf(slot) === STR ? parseDecimalSlice(this.s, this.start[slot], this.end[slot], precision) : Number.NaN;
+  }
+
+  private build(tsInit: UnixMicros): BinanceMessage | undefined {
+    const E = 69;
+    const e = 101;
+    if (this.isStr(e, 'trade')) return this.trade(116, tsInit);
+    if (this.isStr(e, 'aggTrade')) return this.trade(97, tsInit);
+    if (this.isStr(e, 'depthUpdate')) return this.depth(tsInit);
+    if (this.isStr(e, 'bookTicker') || (!this.has(e) && this.has(117) && this.has(98) && this.has(97))) return this.quote(tsInit, E);
+    return undefined;
+  }
+
+  private symbolInfo() {
+    if (this.kindOf(115) !== STR) return undefined;
+    return this.lookup(this.s.slice(this.start[115], this.end[115]));
+  }
+
+  private trade(idSlot: number, tsInit: UnixMicros): BinanceMessage | undefined {
+    const info = this.symbolInfo();
+    if (info === undefined) return undefined;
+    const id = this.int(idSlot);
+    const t = this.int(84);
+    const m = this.kindOf(109);
+    if (id < 0 || t < 0 || t > MAX_MS || (m !== TRUE && m !== FALSE)) return undefined;
+    const price = this.decimal(112, info.pricePrecision);
+    const size = this.decimal(113, info.sizePrecision);
+    if (!(price > 0 && size > 0)) return undefined;
+    return buildTrade(info, price, size, this.s.slice(this.start[idSlot], this.end[idSlot]), m === TRUE, t, tsInit);
+  }
+
+  /** Optional time field: -1 when absent, -2 when present but not a valid time. */
+  private optTime(slot: number): number {
+    if (!this.has(slot)) return -1;
+    const v = this.int(slot);
+    return v < 0 || v > MAX_MS ? -2 : v;
+  }
+
+  private quote(tsInit: UnixMicros, E: number): BinanceMessage | undefined {
+    const info = this.symbolInfo();
+    if (info === undefined || this.int(117) < 0) return undefined;
+    const pp = info.pricePrecision;
+    const sp = info.sizePrecision;
+    const bid = this.decimal(98, pp);
+    const bidSize = this.decimal(66, sp);
+    const ask = this.decimal(97, pp);
+    const askSize = this.decimal(65, sp);
+    const t = this.optTime(84);
+    const ev = this.optTime(E);
+    if (!(bid > 0 && ask > 0 && bidSize >= 0 && askSize >= 0) || t === -2 || ev === -2) return undefined;
+    return buildQuote(info, bid, bidSize, ask, askSize, t >= 0 ? t : ev, tsInit);
+  }
+
+  private depth(tsInit: UnixMicros): BinanceMessage | undefined {
+    const info = this.symbolInfo();
+    if (info === undefined) return undefined;
+    const first = this.int(85);
+    const final = this.int(117);
+    const hasPu = this.has(SLOT_PU);
+    const prev = hasPu ? this.int(SLOT_PU) : -1;
+    const eventMs = this.int(69);
+    const t = this.optTime(84);
+    if (first < 0 || final < first || (hasPu && prev < 0) || eventMs < 0 || eventMs > MAX_MS || t === -2) return undefined;
+    if (this.kindOf(98) !== PAIRS || this.kindOf(97) !== PAIRS) return undefined;
+    const deltas: BookLevelDelta[] = [];
+    if (!this.levelsInto(98, BookSide.Bid, info.pricePrecision, info.sizePrecision, deltas)) return undefined;
+    if (!this.levelsInto(97, BookSide.Ask, info.pricePrecision, info.sizePrecision, deltas)) return undefined;
+    const symbol = this.s.slice(this.start[115], this.end[115]);
+    return buildDepthDiff(info, symbol, first, final, prev, deltas, t >= 0 ? t : eventMs, tsInit);
+  }
+
+  private levelsInto(slot: number, side: BookSide, pp: number, sp: number, out: BookLevelDelta[]): boolean {
+    const s = this.s;
+    const lv = this.levels;
+    for (let k = this.start[slot], n = k + this.end[slot]; k < n; k++) {
+      const o = k * 4;
+      const price = parseDecimalSlice(s, lv[o], lv[o + 1], pp);
+      const size = parseDecimalSlice(s, lv[o + 2], lv[o + 3], sp);
+      if (!(price > 0 && size >= 0)) return false;
+      out.push({ side, price: Price.fromRaw(price, pp), size: Quantity.fromRaw(size, sp) });
+    }
+    return true;
+  }
+}
