@@ -12,7 +12,7 @@ import type { BinanceMessage } from './types.js';
 const T0 = 1_700_000_000_999_000 as UnixMicros;
 const parse = (f: string): BinanceMessage => parseBinanceFrame(f, lookupBtc, T0);
 
-function plain(m: BinanceMessage | undefined): unknown {
+function plain(m: unknown): unknown {
   return JSON.parse(JSON.stringify(m ?? null));
 }
 
