@@ -1,7 +1,9 @@
 import type { Command } from '../command.js';
 import { dataDownloadCommand } from './data-download.js';
+import { barsCommand } from './bars.js';
 
 /** Every `tradewind` command. Add new ones here, one import each. */
 export const commands: readonly Command[] = [
   dataDownloadCommand,
+  barsCommand,
 ];
