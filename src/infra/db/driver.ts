@@ -1,0 +1,78 @@
+/**
+ * The small SQL surface the stores need, implemented over the `postgres` client (PostgreSQL servers) and
+ * over PGlite (embedded). Both speak the same SQL, so one store implementation serves both.
+ * Rows come back with int8 as `number` (our microsecond timestamps are safe integers) and numeric as the
+ * exact decimal string.
+ */
+export interface SqlExecutor {
+  /** One parameterised statement ($1, $2, ...). */
+  query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /** A script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>;
+}
+
+export interface SqlTransaction extends SqlExecutor {
+  /** Runs `COPY <table> (<columns>) FROM STDIN` with `data` in PostgreSQL text format. */
+  copyIn(table: string, columns: readonly string[], data: string): Promise<void>;
+}
+
+export interface SqlDriver extends SqlExecutor {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `fn` in a transaction; rolled back when it throws. Retried as a whole on transient errors. */
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** SQLSTATE classes and codes after which the same work may simply be tried again. */
+const TRANSIENT_SQLSTATES = new Set([
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  '57P01', // admin_shutdown (server stopped or restarted)
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up)
+  '53300', // too_many_connections
+  '55P03', // lock_not_available
+]);
+
+const TRANSIENT_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTCONN',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
+
+/** True for connection loss, server restart and serialization failures: the caller should retry. */
+export function isTransientDbError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      if (TRANSIENT_SQLSTATES.has(code) || code.startsWith('08') || TRANSIENT_NODE_CODES.has(code)) return true;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** SQLSTATE of a database error, if it has one. */
+export function sqlState(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Escapes a value for a PostgreSQL COPY text-format field. */
+export function copyText(s: string): string {
+  // IDs are validated upstream and almost never need escaping; test first so the common case allocates nothing.
+  if (!/[\\\t\n\r]/.test(s)) return s;
+  return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+/** Double-quotes an SQL identifier. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

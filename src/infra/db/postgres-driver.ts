@@ -1,0 +1,133 @@
+import type { Writable } from 'node:stream';
+import postgres from 'postgres';
+import type { SqlDriver, SqlTransaction } from './driver.js';
+import { isTransientDbError, quoteIdent } from './driver.js';
+
+export interface PostgresDriverOptions {
+  readonly url: string;
+  /** Pool size. */
+  readonly max?: number;
+  /** Server-side statement timeout; 0 disables it. */
+  readonly statementTimeoutMs?: number;
+  /** Schema for unqualified names (a fresh one per test run, say); created by `createSchema`. */
+  readonly schema?: string;
+  /** Attempts for one query or transaction before a transient error is given up on. */
+  readonly maxAttempts?: number;
+  readonly retryDelayMs?: number;
+  readonly onRetry?: (err: unknown, attempt: number) => void;
+}
+
+type Sql = postgres.Sql<Record<string, never>>;
+
+/** The parts of a postgres.js query object that COPY error handling relies on. */
+interface CopyQuery {
+  reject: (err: unknown) => void;
+  writable(): Promise<Writable>;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function wrapTx(tx: postgres.TransactionSql<Record<string, never>>): SqlTransaction {
+  return {
+    async query<R extends object>(text: string, params: readonly unknown[] = []) {
+      return (await tx.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as R[];
+    },
+    async exec(script: string) {
+      await tx.unsafe(script);
+    },
+    async copyIn(table: string, columns: readonly string[], data: string) {
+      const cols = columns.map(quoteIdent).join(', ');
+      const query = tx.unsafe(`COPY ${quoteIdent(table)} (${cols}) FROM STDIN`) as unknown as CopyQuery;
+      // postgres.js resolves the query with the stream on CopyInResponse and forgets the stream once it is
+      // ended, so an error that arrives after end() (a duplicate key, the connection dropping) would leave
+      // 'finish' pending forever. It still reports that error through the query's own reject, so listen there.
+      let fail: (err: unknown) => void = () => {};
+      const failed = new Promise<never>((_, reject) => (fail = reject));
+      failed.catch(() => {});
+      const originalReject = query.reject;
+      query.reject = (err: unknown) => {
+        fail(err);
+        originalReject.call(query, err);
+      };
+      const stream = await query.writable();
+      const done = new Promise<void>((resolve, reject) => {
+        stream.once('error', reject);
+        stream.once('finish', resolve);
+      });
+      stream.end(data);
+      await Promise.race([done, failed]);
+    },
+  };
+}
+
+/**
+ * PostgreSQL over the `postgres` client: a pool, a statement timeout, int8 read as number, and retries of
+ * transient failures (connection lost, server restart, serialization failure) with exponential backoff.
+ * Retried transactions must be idempotent; every write the stores make is.
+ */
+export class PostgresDriver implements SqlDriver {
+  readonly kind = 'postgres' as const;
+  private readonly maxAttempts: number;
+  private readonly retryDelayMs: number;
+
+  private constructor(
+    readonly sql: Sql,
+    private readonly options: PostgresDriverOptions,
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.retryDelayMs = options.retryDelayMs ?? 100;
+  }
+
+  /** Connects and checks the server is reachable (an unreachable server is an error, not a hang). */
+  static async open(options: PostgresDriverOptions): Promise<PostgresDriver> {
+    const connection: Record<string, string> = { application_name: 'tradewind' };
+    if ((options.statementTimeoutMs ?? 30_000) > 0) connection.statement_timeout = String(options.statementTimeoutMs ?? 30_000);
+    if (options.schema !== undefined) connection.search_path = quoteIdent(options.schema);
+    const sql = postgres(options.url, {
+      max: options.max ?? 4,
+      connect_timeout: 10,
+      idle_timeout: 30,
+      onnotice: () => {},
+      connection,
+      types: {
+        int8: { to: 20, from: [20], serialize: (x: number | bigint) => String(x), parse: (x: string) => Number(x) },
+      },
+    }) as unknown as Sql;
+    const driver = new PostgresDriver(sql, options);
+    try {
+      await sql`select 1`;
+    } catch (err) {
+      await sql.end({ timeout: 1 });
+      throw err;
+    }
+    return driver;
+  }
+
+  private async retrying<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        if (attempt >= this.maxAttempts || !isTransientDbError(err)) throw err;
+        this.options.onRetry?.(err, attempt);
+        await sleep(Math.min(this.retryDelayMs * 2 ** (attempt - 1), 5_000));
+      }
+    }
+  }
+
+  query<R extends object>(text: string, params: readonly unknown[] = []): Promise<R[]> {
+    return this.retrying(async () => (await this.sql.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as R[]);
+  }
+
+  async exec(script: string): Promise<void> {
+    await this.retrying(() => this.sql.unsafe(script));
+  }
+
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return this.retrying(async () => (await this.sql.begin((tx) => fn(wrapTx(tx)))) as T);
+  }
+
+  async close(): Promise<void> {
+    await this.sql.end({ timeout: 5 });
+  }
+}

@@ -1,0 +1,318 @@
+import {
+  AggressorSide,
+  BarSpec,
+  MICROS_PER_DAY,
+  Price,
+  Quantity,
+  UnixMicros,
+  assertNever,
+} from '../../core/index.js';
+import type { Bar, TradeTick ,
+  InstrumentId,
+  TradeId} from '../../core/index.js';
+import type { MarketDataStore, PartitionMaintenance, TimeRange, WriteResult } from '../../kernel/ports/market-store.js';
+import type { SqlDriver, SqlTransaction } from '../db/driver.js';
+import { copyText, sqlState } from '../db/driver.js';
+
+const TRADE_COLUMNS = ['instrument_id', 'ts_event', 'trade_id', 'price', 'size', 'aggressor_side', 'ts_init'] as const;
+const BAR_COLUMNS = [
+  'instrument_id',
+  'spec',
+  'ts_open',
+  'ts_event',
+  'open',
+  'high',
+  'low',
+  'close',
+  'volume',
+  'trade_count',
+  'ts_init',
+  'first_ts',
+  'last_ts',
+] as const;
+
+function sideCode(side: AggressorSide): string {
+  switch (side) {
+    case AggressorSide.Buyer:
+      return 'B';
+    case AggressorSide.Seller:
+      return 'S';
+    case AggressorSide.None:
+      return 'N';
+    default:
+      return assertNever(side, 'aggressor side');
+  }
+}
+
+function sideFromCode(code: string): AggressorSide {
+  return code === 'B' ? AggressorSide.Buyer : code === 'S' ? AggressorSide.Seller : AggressorSide.None;
+}
+
+/** COPY text rows for trades; one string per batch. */
+export function tradesToCopyText(trades: readonly TradeTick[]): string {
+  let out = '';
+  for (const t of trades) {
+    out += `${copyText(t.instrumentId)}\t${t.tsEvent}\t${copyText(t.tradeId)}\t${t.price.toString()}\t${t.size.toString()}\t${sideCode(t.aggressorSide)}\t${t.tsInit}\n`;
+  }
+  return out;
+}
+
+function barsToCopyText(bars: readonly Bar[]): string {
+  let out = '';
+  for (const b of bars) {
+    out += `${copyText(b.instrumentId)}\t${copyText(BarSpec.toString(b.spec))}\t${b.tsOpen}\t${b.tsEvent}\t${b.open.toString()}\t${b.high.toString()}\t${b.low.toString()}\t${b.close.toString()}\t${b.volume.toString()}\t${b.tradeCount}\t${b.tsInit}\t${b.tsOpen}\t${b.tsOpen}\n`;
+  }
+  return out;
+}
+
+interface TradeRow {
+  instrument_id: string;
+  ts_event: number;
+  trade_id: string;
+  price: string;
+  size: string;
+  aggressor_side: string;
+  ts_init: number;
+}
+
+interface BarRow {
+  instrument_id: string;
+  spec: string;
+  ts_open: number;
+  ts_event: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+  trade_count: number;
+  ts_init: number;
+}
+
+function tradeFromRow(r: TradeRow): TradeTick {
+  return {
+    type: 'trade',
+    instrumentId: r.instrument_id as InstrumentId,
+    price: Price.parse(r.price),
+    size: Quantity.parse(r.size),
+    aggressorSide: sideFromCode(r.aggressor_side),
+    tradeId: r.trade_id as TradeId,
+    tsEvent: UnixMicros.unsafe(r.ts_event),
+    tsInit: UnixMicros.unsafe(r.ts_init),
+  };
+}
+
+/** Reads a bar row; `spec` is the one asked for, so the common case parses nothing. */
+function barFromRow(r: BarRow, spec: BarSpec): Bar {
+  return {
+    type: 'bar',
+    instrumentId: r.instrument_id as InstrumentId,
+    spec,
+    open: Price.parse(r.open),
+    high: Price.parse(r.high),
+    low: Price.parse(r.low),
+    close: Price.parse(r.close),
+    volume: Quantity.parse(r.volume),
+    tradeCount: r.trade_count,
+    tsOpen: UnixMicros.unsafe(r.ts_open),
+    tsEvent: UnixMicros.unsafe(r.ts_event),
+    tsInit: UnixMicros.unsafe(r.ts_init),
+  };
+}
+
+const BAR_SELECT = 'instrument_id, spec, ts_open, ts_event, open::text, high::text, low::text, close::text, volume::text, trade_count, ts_init';
+
+/**
+ * Rolls newly inserted source bars (from the staging table) into their targets in the same statement:
+ * the data-modifying CTE returns only rows that were really new, so a replayed bar is never counted twice.
+ * Within a batch, bars of one bucket are pre-combined (ON CONFLICT DO UPDATE may touch a row only once per
+ * statement); against the stored row, open comes from the earliest constituent and close from the latest,
+ * by their open times, so minute bars may arrive in any order.
+ */
+const INSERT_BARS_WITH_ROLLUP = `
+WITH ins AS (
+  INSERT INTO bars (${BAR_COLUMNS.join(', ')})
+  SELECT ${BAR_COLUMNS.join(', ')} FROM tw_stage_bars
+  ON CONFLICT (instrument_id, spec, ts_open) DO NOTHING
+  RETURNING instrument_id, spec, ts_open, open, high, low, close, volume, trade_count, ts_init
+), agg AS (
+  SELECT i.instrument_id, r.target_spec AS spec, i.ts_open - i.ts_open % r.duration_micros AS ts_open,
+         r.duration_micros AS dur,
+         (array_agg(i.open ORDER BY i.ts_open))[1] AS open,
+         max(i.high) AS high, min(i.low) AS low,
+         (array_agg(i.close ORDER BY i.ts_open DESC))[1] AS close,
+         sum(i.volume) AS volume, sum(i.trade_count) AS trade_count, max(i.ts_init) AS ts_init,
+         min(i.ts_open) AS first_ts, max(i.ts_open) AS last_ts
+    FROM ins i JOIN tw_rollup_targets r ON r.source_spec = i.spec
+   GROUP BY 1, 2, 3, 4
+), up AS (
+  INSERT INTO bars AS b (${BAR_COLUMNS.join(', ')})
+  SELECT instrument_id, spec, ts_open, ts_open + dur, open, high, low, close, volume, trade_count, ts_init, first_ts, last_ts
+    FROM agg
+  ON CONFLICT (instrument_id, spec, ts_open) DO UPDATE SET
+    open = CASE WHEN excluded.first_ts < b.first_ts THEN excluded.open ELSE b.open END,
+    close = CASE WHEN excluded.last_ts > b.last_ts THEN excluded.close ELSE b.close END,
+    high = greatest(b.high, excluded.high),
+    low = least(b.low, excluded.low),
+    volume = b.volume + excluded.volume,
+    trade_count = b.trade_count + excluded.trade_count,
+    ts_init = greatest(b.ts_init, excluded.ts_init),
+    first_ts = least(b.first_ts, excluded.first_ts),
+    last_ts = greatest(b.last_ts, excluded.last_ts)
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM up)::int AS rolled`;
+
+export interface SqlMarketStoreOptions {
+  /**
+   * Try COPY straight into the partitioned table first and fall back to staging + ON CONFLICT only when the
+   * batch holds a duplicate. Fresh data (the common case) then costs one COPY. Default true.
+   */
+  readonly optimisticCopy?: boolean;
+}
+
+/** MarketDataStore over any SqlDriver (PostgreSQL or PGlite): same SQL, same migrations. */
+export class SqlMarketStore implements MarketDataStore {
+  /** Day buckets whose partitions are known to exist, per table: skips the catalog round trip. */
+  private readonly knownDays = { trades: new Set<number>(), bars: new Set<number>() };
+  private readonly optimisticCopy: boolean;
+
+  constructor(
+    readonly db: SqlDriver,
+    options: SqlMarketStoreOptions = {},
+  ) {
+    this.optimisticCopy = options.optimisticCopy ?? true;
+  }
+
+  /**
+   * Makes sure partitions exist for every day the batch touches, inside the batch's transaction. Returns the
+   * days it checked, which the caller remembers only once the transaction has committed (a rolled-back
+   * CREATE TABLE must be redone on retry).
+   */
+  private async ensurePartitions(tx: SqlTransaction, table: 'trades' | 'bars', timestamps: Iterable<number>): Promise<number[]> {
+    const known = this.knownDays[table];
+    const missing = new Set<number>();
+    for (const ts of timestamps) {
+      const day = ts - (ts % MICROS_PER_DAY);
+      if (!known.has(day)) missing.add(day);
+    }
+    if (missing.size === 0) return [];
+    const days = [...missing];
+    await tx.query(`SELECT tw_ensure_partitions_for($1, $2::bigint[])`, [table, days]);
+    return days;
+  }
+
+  private remember(table: 'trades' | 'bars', days: readonly number[]): void {
+    for (const d of days) this.knownDays[table].add(d);
+  }
+
+  async insertTrades(trades: readonly TradeTick[]): Promise<WriteResult> {
+    if (trades.length === 0) return { received: 0, inserted: 0 };
+    const data = tradesToCopyText(trades);
+    try {
+      let days: number[] = [];
+      const result = await this.db.transaction(async (tx): Promise<WriteResult> => {
+        days = await this.ensurePartitions(tx, 'trades', trades.map((t) => t.tsEvent));
+        if (this.optimisticCopy) {
+          await tx.query('SAVEPOINT tw_copy');
+          try {
+            await tx.copyIn('trades', TRADE_COLUMNS, data);
+            return { received: trades.length, inserted: trades.length };
+          } catch (err) {
+            if (sqlState(err) !== '23505') throw err;
+            await tx.query('ROLLBACK TO SAVEPOINT tw_copy');
+          }
+        }
+        await tx.query(`CREATE TEMP TABLE IF NOT EXISTS tw_stage_trades (LIKE trades INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
+        await tx.copyIn('tw_stage_trades', TRADE_COLUMNS, data);
+        const rows = await tx.query<{ n: number }>(
+          `WITH ins AS (INSERT INTO trades SELECT * FROM tw_stage_trades ON CONFLICT DO NOTHING RETURNING 1)
+           SELECT count(*)::int AS n FROM ins`,
+        );
+        return { received: trades.length, inserted: rows[0].n };
+      });
+      this.remember('trades', days);
+      return result;
+    } catch (err) {
+      // A partition dropped by retention or by hand behind our back: forget the cache so the retry recreates it.
+      if (sqlState(err) === '23514') this.knownDays.trades.clear();
+      throw err;
+    }
+  }
+
+  async insertBars(bars: readonly Bar[]): Promise<WriteResult> {
+    if (bars.length === 0) return { received: 0, inserted: 0 };
+    const data = barsToCopyText(bars);
+    try {
+      let days: number[] = [];
+      const result = await this.db.transaction(async (tx): Promise<WriteResult> => {
+        days = await this.ensurePartitions(tx, 'bars', bars.map((b) => b.tsOpen));
+        await tx.query(`CREATE TEMP TABLE IF NOT EXISTS tw_stage_bars (LIKE bars INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
+        await tx.copyIn('tw_stage_bars', BAR_COLUMNS, data);
+        const rows = await tx.query<{ inserted: number }>(INSERT_BARS_WITH_ROLLUP);
+        return { received: bars.length, inserted: rows[0].inserted };
+      });
+      this.remember('bars', days);
+      return result;
+    } catch (err) {
+      if (sqlState(err) === '23514') this.knownDays.bars.clear();
+      throw err;
+    }
+  }
+
+  async trades(instrumentId: InstrumentId, range: TimeRange, limit = 1_000_000): Promise<TradeTick[]> {
+    const rows = await this.db.query<TradeRow>(
+      `SELECT instrument_id, ts_event, trade_id, price::text, size::text, aggressor_side, ts_init FROM trades
+        WHERE instrument_id = $1 AND ts_event >= $2 AND ts_event < $3
+        ORDER BY ts_event, trade_id LIMIT $4`,
+      [instrumentId, range.from, range.to, limit],
+    );
+    return rows.map(tradeFromRow);
+  }
+
+  async bars(instrumentId: InstrumentId, spec: BarSpec, range: TimeRange, limit = 1_000_000): Promise<Bar[]> {
+    const rows = await this.db.query<BarRow>(
+      `SELECT ${BAR_SELECT} FROM bars
+        WHERE instrument_id = $1 AND spec = $2 AND ts_open >= $3 AND ts_open < $4
+        ORDER BY ts_open LIMIT $5`,
+      [instrumentId, BarSpec.toString(spec), range.from, range.to, limit],
+    );
+    return rows.map((r) => barFromRow(r, spec));
+  }
+
+  async lastBars(instrumentId: InstrumentId, spec: BarSpec, count: number, before?: UnixMicros): Promise<Bar[]> {
+    const rows = await this.db.query<BarRow>(
+      `SELECT ${BAR_SELECT} FROM bars
+        WHERE instrument_id = $1 AND spec = $2 AND ts_open < $3
+        ORDER BY ts_open DESC LIMIT $4`,
+      [instrumentId, BarSpec.toString(spec), before ?? Number.MAX_SAFE_INTEGER, count],
+    );
+    const out = rows.map((r) => barFromRow(r, spec));
+    out.reverse();
+    return out;
+  }
+
+  async countTrades(instrumentId?: InstrumentId): Promise<number> {
+    const rows =
+      instrumentId === undefined
+        ? await this.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM trades')
+        : await this.db.query<{ n: number }>('SELECT count(*)::int8 AS n FROM trades WHERE instrument_id = $1', [instrumentId]);
+    return rows[0].n;
+  }
+
+  async maintain(now: UnixMicros): Promise<PartitionMaintenance[]> {
+    const rows = await this.db.query<{ table_name: string; created: number; dropped: string[] }>(
+      'SELECT table_name, created, dropped FROM tw_maintain_partitions($1)',
+      [now],
+    );
+    if (rows.some((r) => r.dropped.length > 0)) {
+      this.knownDays.trades.clear();
+      this.knownDays.bars.clear();
+    }
+    return rows.map((r) => ({ table: r.table_name, created: r.created, dropped: r.dropped }));
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
