@@ -1,13 +1,11 @@
 import type { Command } from '../command.js';
 import { dataDownloadCommand } from './data-download.js';
 import { barsCommand } from './bars.js';
-import { resampleCommand } from './resample.js';
 import { simCommand } from './sim.js';
 
 /** Every `tradewind` command. Add new ones here, one import each. */
 export const commands: readonly Command[] = [
   dataDownloadCommand,
   barsCommand,
-  resampleCommand,
   simCommand,
 ];
