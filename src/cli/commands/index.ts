@@ -2,10 +2,12 @@ import type { Command } from '../command.js';
 import { dataDownloadCommand } from './data-download.js';
 import { barsCommand } from './bars.js';
 import { simCommand } from './sim.js';
+import { resampleCommand } from './resample.js';
 
 /** Every `tradewind` command. Add new ones here, one import each. */
 export const commands: readonly Command[] = [
   dataDownloadCommand,
   barsCommand,
   simCommand,
+  resampleCommand,
 ];
