@@ -9,52 +9,52 @@ import type { BinanceMessage, InstrumentLookup, InstrumentPrecision, KlineUpdate
 import { RejectReason } from './types.js';
 
 /** Internal: unwinds a field check to the top of the parse, where it becomes the returned Rejection. */
-class Rejected {
+export class Rejected {
   constructor(readonly rejection: Rejection) {}
 }
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
+export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function fail(reason: RejectReason, field: string, detail: string): never {
+export function fail(reason: RejectReason, field: string, detail: string): never {
   throw new Rejected(reject(reason, field, detail));
 }
 
-function field(o: Obj, key: string, path: string): unknown {
+export function field(o: Obj, key: string, path: string): unknown {
   const v = o[key];
   if (v === undefined) fail(RejectReason.MissingField, path + key, `missing field ${path + key}`);
   return v;
 }
 
 /** A non-negative safe integer (ids, millisecond times). `min` -1 admits Binance's "none" marker. */
-function int(o: Obj, key: string, path: string, min = 0): number {
+export function int(o: Obj, key: string, path: string, min = 0): number {
   const v = field(o, key, path);
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) fail(RejectReason.BadField, path + key, `not an integer >= ${min}: ${JSON.stringify(v)}`);
   return v;
 }
 
-function time(o: Obj, key: string, path: string): number {
+export function time(o: Obj, key: string, path: string): number {
   const v = int(o, key, path);
   if (v > MAX_MS) fail(RejectReason.BadField, path + key, `time out of range: ${v}`);
   return v;
 }
 
-function str(o: Obj, key: string, path: string): string {
+export function str(o: Obj, key: string, path: string): string {
   const v = field(o, key, path);
   if (typeof v !== 'string') fail(RejectReason.BadField, path + key, `not a string: ${JSON.stringify(v)}`);
   return v;
 }
 
-function bool(o: Obj, key: string, path: string): boolean {
+export function bool(o: Obj, key: string, path: string): boolean {
   const v = field(o, key, path);
   if (typeof v !== 'boolean') fail(RejectReason.BadField, path + key, `not a boolean: ${JSON.stringify(v)}`);
   return v;
 }
 
-function priceOf(text: unknown, path: string, precision: number): number {
+export function priceOf(text: unknown, path: string, precision: number): number {
   if (typeof text !== 'string') fail(RejectReason.BadPrice, path, `price is not a decimal string: ${JSON.stringify(text)}`);
   const raw = parseDecimalSlice(text, 0, text.length, precision);
   const bad = checkPrice(raw, path, text);
@@ -62,7 +62,7 @@ function priceOf(text: unknown, path: string, precision: number): number {
   return raw;
 }
 
-function sizeOf(text: unknown, path: string, precision: number, allowZero: boolean): number {
+export function sizeOf(text: unknown, path: string, precision: number, allowZero: boolean): number {
   if (typeof text !== 'string') fail(RejectReason.BadSize, path, `size is not a decimal string: ${JSON.stringify(text)}`);
   const raw = parseDecimalSlice(text, 0, text.length, precision);
   const bad = checkSize(raw, path, text, allowZero);
