@@ -174,13 +174,29 @@ export function formatDecimalBig(raw: bigint, precision: number): string {
  * the rounding; otherwise through its shortest round-trip form, which keeps every digit the float holds.
  */
 export function rawFromNumber(x: number, precision: number, field = 'decimal'): number {
-  if (typeof x !== 'number' || !Number.isFinite(x)) throw new ParseError(`not a finite number: ${x}`, field);
   pow10(precision);
-  const intDigits = Math.abs(x) < 1 ? 0 : Math.floor(Math.log10(Math.abs(x))) + 1;
-  const text = intDigits + precision <= 15 ? x.toPrecision(15) : String(x);
+  const text = numberToDecimalText(x, precision, field);
   const raw = parseDecimalBig(text, precision, field, RoundingMode.HalfUp);
   if (!isSafeBig(raw)) throw new ParseError(`${x} is too large for precision ${precision}`, field);
   return Number(raw);
+}
+
+/**
+ * The decimal text a float stands for when it is to be rounded to `precision` decimals (see rawFromNumber):
+ * its 15-significant-digit form when that is enough for the precision, else its shortest round-trip form.
+ */
+export function numberToDecimalText(x: number, precision: number, field = 'decimal'): string {
+  if (typeof x !== 'number' || !Number.isFinite(x)) throw new ParseError(`not a finite number: ${x}`, field);
+  const intDigits = Math.abs(x) < 1 ? 0 : Math.floor(Math.log10(Math.abs(x))) + 1;
+  return intDigits + precision <= 15 ? x.toPrecision(15) : String(x);
+}
+
+/** Number of decimals a decimal string carries once its exponent is applied (0 for integers), unbounded. */
+export function decimalScale(s: string, field = 'decimal'): number {
+  const m = typeof s === 'string' ? DECIMAL_RE.exec(s) : null;
+  if (m === null || ((m[2] ?? '') === '' && (m[3] ?? '') === '')) throw new ParseError(`not a decimal number: ${JSON.stringify(s)}`, field);
+  const exp = m[4] === undefined ? 0 : Number(m[4]);
+  return Math.max(0, (m[3] ?? '').length - exp);
 }
 
 /** Rescales a raw value from one precision to a higher or equal one (exact). */

@@ -7,3 +7,4 @@ export * from './bar-spec.js';
 export * from './data.js';
 export * from './rate.js';
 export * from './money.js';
+export * from './instrument.js';

@@ -339,3 +339,27 @@ describe('inferPrecision', () => {
     );
   });
 });
+
+describe('snap', () => {
+  it('rounds text straight to the step, agreeing with parse + roundTo (property)', () => {
+    const modes = ['nearest', 'down', 'up', ...Object.values(RoundingMode)] as const;
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 0, max: 3 }), fc.constantFrom(...modes), (raw, p, sr, sp, mode) => {
+        const x = Price.fromRaw(raw, p);
+        const step = Price.fromRaw(sr, sp);
+        expect(step.snap(x.toString(), mode).eq(x.roundTo(step, mode))).toBe(true);
+        expect(step.snap(x.toString(), mode).precision).toBe(sp);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('avoids double rounding and validates its input', () => {
+    expect(Price.parse('0.02').snap('1.0149').toString()).toBe('1.02');
+    expect(Price.parse('0.02').snap(1.0099).toString()).toBe('1.00');
+    expect(Quantity.parse('0.001').snap('2.0005', 'nearest').toString()).toBe('2.001');
+    expect(() => Price.parse('0').snap('1')).toThrow(/^step: /);
+    expect(() => Price.parse('0.01').snap('1e20', 'nearest', 'price')).toThrow(/^price: .*too large/);
+    expect(() => Quantity.parse('1').snap('-1')).toThrow(InvariantError);
+  });
+});

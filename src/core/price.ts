@@ -2,8 +2,11 @@ import { InvariantError, ParseError } from './errors.js';
 import {
   MAX_PRECISION,
   RoundingMode,
+  decimalScale,
   divRound,
   formatDecimalRaw,
+  numberToDecimalText,
+  parseDecimalBig,
   isSafeBig,
   parseDecimalRaw,
   pow10,
@@ -146,6 +149,26 @@ export abstract class Fixed<T extends Fixed<T>> {
     if (!isSafeBig(raw)) throw new InvariantError(`fixed-point overflow rounding ${this} to ${step}`);
     const n = Number(raw);
     return this.make(n === 0 ? 0 : n, step.precision);
+  }
+
+  /**
+   * Treats this value as a step (tick or lot size) and rounds `x` (a decimal string or a float) straight to a
+   * multiple of it, in one rounding: no intermediate rounding to some precision first, which could move a
+   * value onto a midpoint (1.0149 -> 1.01 -> 1.02 on a 0.02 grid, where 1.00 is nearer).
+   */
+  snap(x: string | number, mode: StepRounding = 'nearest', field = 'value'): T {
+    if (this.raw <= 0) throw new ParseError(`step must be positive: ${this}`, 'step');
+    // A float below 1e-30 in magnitude rounds exactly like 1e-30 on any grid of at most 12 decimals, and its
+    // own text (down to 5e-324) would need a 324-digit scale.
+    const small = typeof x === 'number' && x !== 0 && Math.abs(x) < 1e-30 ? (x < 0 ? -1e-30 : 1e-30) : x;
+    const text = typeof small === 'number' ? numberToDecimalText(small, this.precision, field) : small;
+    const scale = Math.max(this.precision, decimalScale(text, field));
+    const v = parseDecimalBig(text, scale, field);
+    const q = divRound(v, BigInt(this.raw) * pow10n(scale - this.precision), toRoundingMode(mode));
+    const raw = q * BigInt(this.raw);
+    if (!isSafeBig(raw)) throw new ParseError(`${JSON.stringify(text)} is too large for precision ${this.precision}`, field);
+    const n = Number(raw);
+    return this.make(n === 0 ? 0 : n, this.precision);
   }
 
   /**

@@ -16,6 +16,9 @@ export class Rate extends Fixed<Rate> {
   neg(): Rate {
     return new Rate(this.raw === 0 ? 0 : -this.raw, this.precision);
   }
+  abs(): Rate {
+    return this.raw < 0 ? this.neg() : this;
+  }
   static fromRaw(raw: number, precision: number): Rate {
     pow10(precision);
     if (!Number.isSafeInteger(raw)) throw new ParseError(`raw value is not a safe integer: ${raw}`, 'rate');
