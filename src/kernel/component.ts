@@ -47,6 +47,17 @@ export class ComponentFaultError extends TradewindError {
   }
 }
 
+/** A component was asked to do work while not RUNNING (a wiring mistake: crash rather than drop data). */
+export class ComponentNotRunningError extends TradewindError {
+  constructor(
+    readonly componentId: string,
+    readonly state: ComponentState,
+    what: string,
+  ) {
+    super(`${componentId}: cannot ${what} when ${state}`);
+  }
+}
+
 /** The state a trigger leads to, or throws {@link InvalidStateTransitionError}. */
 export function nextState(componentId: string, state: ComponentState, trigger: ComponentTrigger): ComponentState {
   const next = TRANSITIONS[state][trigger];
@@ -119,6 +130,11 @@ export abstract class Component {
   fault(reason: string): void {
     this.transition(T.Fault, reason);
     this.onFault(reason);
+  }
+
+  /** Throws {@link ComponentNotRunningError} unless RUNNING. */
+  protected assertRunning(what: string): void {
+    if (this.current !== S.Running) throw new ComponentNotRunningError(this.id, this.current, what);
   }
 
   protected onInitialize(): void {}
