@@ -92,7 +92,12 @@ export class RecordingClient {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
-      this.ws.once('close', () => resolve());
+      // A client that paused its socket never completes the closing handshake: cut it after a moment.
+      const t = setTimeout(() => this.ws.terminate(), 500);
+      this.ws.once('close', () => {
+        clearTimeout(t);
+        resolve();
+      });
       this.ws.close();
     });
   }
