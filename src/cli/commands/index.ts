@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { dataDownloadCommand } from './data-download.js';
 import { barsCommand } from './bars.js';
+import { bookCommand } from './book.js';
 import { simCommand } from './sim.js';
 import { resampleCommand } from './resample.js';
 
@@ -8,6 +9,7 @@ import { resampleCommand } from './resample.js';
 export const commands: readonly Command[] = [
   dataDownloadCommand,
   barsCommand,
+  bookCommand,
   simCommand,
   resampleCommand,
 ];
