@@ -4,6 +4,7 @@ import { barsCommand } from './bars.js';
 import { bookCommand } from './book.js';
 import { simCommand } from './sim.js';
 import { resampleCommand } from './resample.js';
+import { indicatorsCommand } from './indicators.js';
 
 /** Every `tradewind` command. Add new ones here, one import each. */
 export const commands: readonly Command[] = [
@@ -12,4 +13,5 @@ export const commands: readonly Command[] = [
   bookCommand,
   simCommand,
   resampleCommand,
+  indicatorsCommand,
 ];
