@@ -49,7 +49,7 @@ describe('BinanceBookSync (spot)', () => {
     expect(sync.onDiff(diff(105, 105, [['100.50', '1']]))).toBe('applied');
     expect(sync.onDiff(diff(103, 105, [['1.00', '1']]))).toBe('dropped');
     expect(book.bestBid()?.map(String)).toEqual(['100.50', '1.00000']);
-    expect([sync.applied, sync.gaps, sync.resyncs, sync.messages]).toEqual([3, 0, 0, 5]);
+    expect([sync.applied, sync.gaps, sync.resyncs, sync.messages, sync.dropped]).toEqual([3, 0, 0, 5, 2]);
   });
 
   it('a gap after sync discards the book and buffers for a new snapshot', () => {

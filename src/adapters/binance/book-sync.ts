@@ -120,6 +120,7 @@ export class BinanceBookSync {
     }
     // Step 5.
     const pending = this.buffer.filter((d) => (spot ? d.finalUpdateId > last : d.finalUpdateId >= last));
+    this.dropped += this.buffer.length - pending.length;
     // Step 7 (step 6 is checked by applyInSequence on the first event).
     this.book.loadRaw(snapshot.bidPrices, snapshot.bidSizes, snapshot.askPrices, snapshot.askSizes, last);
     this.state = SyncState.Synced;
