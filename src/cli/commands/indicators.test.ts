@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../run.js';
 import { captureIo, tempDirWith } from '../csv/testing/io.js';
 import { talib } from '../../compute/indicators/testing/talib.js';
+import { indicatorDefinitions, parseIndicatorSpec } from '../../compute/indicators/index.js';
 
 const T0 = 1570752000000;
 const N = 80;
@@ -138,5 +139,12 @@ describe('tradewind indicators', () => {
     const csv = 'timestamp,open,high,low,close,volume,note\n1,1,1,1,1,1,"a, ""b"""\n';
     const r = await indicators({ 'b.csv': csv }, ['--input', 'b.csv', '--spec', 'obv']);
     expect(r.out).toBe('timestamp,open,high,low,close,volume,note,obv\n1,1,1,1,1,1,"a, ""b""",1\n');
+  });
+
+  it('docs/bars.md names every indicator column the registry makes with default parameters', () => {
+    const doc = readFileSync(new URL('../../../docs/bars.md', import.meta.url), 'utf8');
+    for (const d of indicatorDefinitions) {
+      for (const c of parseIndicatorSpec(d.name)[0].columns) expect(doc, d.name).toContain(`\`${c}\``);
+    }
   });
 });
