@@ -133,7 +133,37 @@ describe('InProcessBus', () => {
     expect(clock.timerNames()).toEqual([]);
     const slow = topics.endpoint<number, number>('svc', 'slow');
     bus.respond(slow, async (x) => x);
-    expect(await bus.request(slow, 3)).toBe(3);
+    expect(await bus.request(slow, 3, { timeoutMicros: 100 })).toBe(3);
+    // One shared alert covers all pending requests; it finds nothing expired and is not re-armed.
+    expect(clock.timerNames()).toHaveLength(1);
+    clock.advanceTo(UnixMicros.unsafe(100));
+    expect(clock.timerNames()).toEqual([]);
+    await expect(bus.request(slow, 1, { timeoutMicros: 0 })).rejects.toThrow(RangeError);
+  });
+
+  it('times out each pending request at its own deadline with one shared clock alert', async () => {
+    const clock = new TestClock(UnixMicros.unsafe(0));
+    const bus = new InProcessBus({ clock });
+    const never = topics.endpoint<number, number>('svc', 'never');
+    bus.respond(never, () => new Promise<number>(() => {}));
+    const outcomes: string[] = [];
+    const track = (label: string, p: Promise<number>): void => {
+      p.catch((e: Error) => outcomes.push(`${label}@${clock.now()}:${e.name}`));
+    };
+    track('long', bus.request(never, 1, { timeoutMicros: 300 }));
+    track('short', bus.request(never, 2, { timeoutMicros: 100 }));
+    track('mid', bus.request(never, 3, { timeoutMicros: 200 }));
+    expect(clock.timerNames()).toHaveLength(1);
+    for (const t of [99, 100, 150, 200, 299, 300]) {
+      clock.advanceTo(UnixMicros.unsafe(t));
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(outcomes).toEqual(['short@100:RequestTimeoutError', 'mid@200:RequestTimeoutError', 'long@300:RequestTimeoutError']);
+    expect(clock.timerNames()).toEqual([]);
+    track('closed', bus.request(never, 4));
+    await bus.close();
+    await new Promise((r) => setImmediate(r));
+    expect(outcomes.at(-1)).toBe('closed@300:BusClosedError');
     expect(clock.timerNames()).toEqual([]);
   });
 });

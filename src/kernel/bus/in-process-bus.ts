@@ -69,9 +69,34 @@ class ResponderSub implements Subscription {
   }
 }
 
-interface PendingRequest {
-  readonly reject: (e: unknown) => void;
+/** A request whose responder answered with a promise; settles once, by reply, failure, timeout or close. */
+class PendingRequest {
+  constructor(
+    private readonly pending: Map<number, PendingRequest>,
+    readonly id: number,
+    readonly endpoint: string,
+    readonly deadline: number,
+    readonly timeoutMicros: number,
+    private readonly responder: ResponderSub,
+    private readonly resolve: (value: unknown) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {}
+
+  succeed(value: unknown): void {
+    if (this.pending.delete(this.id)) this.resolve(value);
+  }
+
+  responderFailed(error: unknown): void {
+    this.responder.errorCount++;
+    this.fail(new RequestFailedError(this.endpoint, error));
+  }
+
+  fail(error: Error): void {
+    if (this.pending.delete(this.id)) this.reject(error);
+  }
 }
+
+let busCount = 0;
 
 const NO_HANDLERS: readonly Sub[] = Object.freeze([]);
 
@@ -94,9 +119,14 @@ export class InProcessBus implements MessageBus {
   private readonly onHandlerError: ((failure: HandlerFailed) => void) | undefined;
   private readonly maxCachedTopics: number;
   private readonly subs: Sub[] = [];
-  private readonly resolved = new Map<string, readonly Sub[]>();
+  // A null-prototype object rather than a Map: V8's keyed property lookup with an internalised topic string
+  // measured faster than Map.get when consecutive messages go to different topics.
+  private resolved: Record<string, readonly Sub[] | undefined> = Object.create(null) as Record<string, readonly Sub[] | undefined>;
+  private resolvedCount = 0;
   private readonly responders = new Map<string, { readonly list: ResponderSub[]; next: number }>();
-  private readonly pending = new Map<string, PendingRequest>();
+  private readonly pending = new Map<number, PendingRequest>();
+  private readonly timeoutTimer = `InProcessBus.${++busCount}.request-timeouts`;
+  private timeoutAlertAt = Infinity;
   private seq = 0;
   private requestSeq = 0;
   private published = 0;
@@ -118,7 +148,7 @@ export class InProcessBus implements MessageBus {
     // instance, from the switchboard's memo) is cheaper than hashing into the map.
     if (topic === this.lastTopic) handlers = this.lastHandlers;
     else {
-      handlers = this.resolved.get(topic);
+      handlers = this.resolved[topic];
       if (handlers === undefined) handlers = this.resolve(topic);
       this.lastTopic = topic;
       this.lastHandlers = handlers;
@@ -147,7 +177,7 @@ export class InProcessBus implements MessageBus {
   }
 
   hasSubscribers(topic: Topic): boolean {
-    let handlers = this.resolved.get(topic);
+    let handlers = this.resolved[topic];
     if (handlers === undefined) handlers = this.resolve(topic);
     return handlers.length > 0;
   }
@@ -167,31 +197,43 @@ export class InProcessBus implements MessageBus {
     // A synchronous answer cannot time out, so it needs no timer.
     if (!isPromiseLike(reply)) return Promise.resolve(reply as R);
     const timeoutMicros = options?.timeoutMicros ?? DEFAULT_REQUEST_TIMEOUT_MICROS;
+    if (!Number.isSafeInteger(timeoutMicros) || timeoutMicros <= 0) {
+      return Promise.reject(new RangeError(`request timeout must be a positive integer of µs: ${timeoutMicros}`));
+    }
+    const deadline = this.clock.now() + timeoutMicros;
     return new Promise<R>((resolve, reject) => {
-      const timer = `bus.request.${++this.requestSeq}`;
-      let settled = false;
-      const settle = (): boolean => {
-        if (settled) return false;
-        settled = true;
-        this.pending.delete(timer);
-        this.clock.cancelTimer(timer);
-        return true;
-      };
-      this.pending.set(timer, { reject: (e) => settle() && reject(e) });
-      this.clock.setTimeAlert(timer, (this.clock.now() + timeoutMicros) as UnixMicros, () => {
-        if (settle()) reject(new RequestTimeoutError(endpoint, timeoutMicros));
-      });
+      const p = new PendingRequest(this.pending, ++this.requestSeq, endpoint, deadline, timeoutMicros, responder, resolve as (v: unknown) => void, reject);
+      this.pending.set(p.id, p);
+      this.armTimeouts(deadline);
       reply.then(
-        (value) => {
-          if (settle()) resolve(value as R);
-        },
-        (error: unknown) => {
-          responder.errorCount++;
-          if (settle()) reject(new RequestFailedError(endpoint, error));
-        },
+        (value) => p.succeed(value),
+        (error: unknown) => p.responderFailed(error),
       );
     });
   }
+
+  /**
+   * One clock alert covers every pending request: it is set for the earliest deadline and, when it fires,
+   * fails what has expired and re-arms for the next. Answered requests just leave the map, so a request
+   * costs no timer of its own.
+   */
+  private armTimeouts(deadline: number): void {
+    if (deadline >= this.timeoutAlertAt) return;
+    if (this.timeoutAlertAt !== Infinity) this.clock.cancelTimer(this.timeoutTimer);
+    this.timeoutAlertAt = deadline;
+    this.clock.setTimeAlert(this.timeoutTimer, deadline as UnixMicros, this.expireRequests);
+  }
+
+  private readonly expireRequests = (): void => {
+    this.timeoutAlertAt = Infinity;
+    const now = this.clock.now();
+    let next = Infinity;
+    for (const p of this.pending.values()) {
+      if (p.deadline <= now) p.fail(new RequestTimeoutError(p.endpoint, p.timeoutMicros));
+      else if (p.deadline < next) next = p.deadline;
+    }
+    if (next !== Infinity) this.armTimeouts(next);
+  };
 
   respond<Q, R>(endpoint: Endpoint<Q, R>, responder: Responder<Q, R>): Subscription {
     this.checkOpen();
@@ -212,13 +254,15 @@ export class InProcessBus implements MessageBus {
     this.closed = true;
     for (const s of [...this.subs]) s.unsubscribe();
     for (const entry of [...this.responders.values()]) for (const r of [...entry.list]) r.unsubscribe();
-    for (const p of [...this.pending.values()]) p.reject(new BusClosedError('the bus closed before the reply arrived'));
-    this.resolved.clear();
+    for (const p of [...this.pending.values()]) p.fail(new BusClosedError('the bus closed before the reply arrived'));
+    if (this.timeoutAlertAt !== Infinity) this.clock.cancelTimer(this.timeoutTimer);
+    this.timeoutAlertAt = Infinity;
+    this.clearResolved();
     this.lastTopic = undefined;
   }
 
   stats(): BusStats {
-    return { published: this.published, handlerErrors: this.handlerErrors, subscriptions: this.subs.length, cachedTopics: this.resolved.size };
+    return { published: this.published, handlerErrors: this.handlerErrors, subscriptions: this.subs.length, cachedTopics: this.resolvedCount };
   }
 
   /** @internal called by Sub.unsubscribe */
@@ -246,8 +290,9 @@ export class InProcessBus implements MessageBus {
     for (const s of this.subs) if (matchTokens(s.tokens, tokens)) matched.push(s);
     matched.sort((a, b) => b.priority - a.priority || a.seq - b.seq);
     const handlers = matched.length === 0 ? NO_HANDLERS : Object.freeze(matched);
-    if (this.resolved.size >= this.maxCachedTopics) this.resolved.clear();
-    this.resolved.set(topic, handlers);
+    if (this.resolvedCount >= this.maxCachedTopics) this.clearResolved();
+    this.resolved[topic] = handlers;
+    this.resolvedCount++;
     return handlers;
   }
 
@@ -255,12 +300,23 @@ export class InProcessBus implements MessageBus {
   private invalidate(sub: Sub): void {
     this.lastTopic = undefined;
     if (!sub.wildcard) {
-      this.resolved.delete(sub.pattern);
+      this.forget(sub.pattern);
       return;
     }
-    for (const topic of this.resolved.keys()) {
-      if (matchTokens(sub.tokens, topic.split('.'))) this.resolved.delete(topic);
+    for (const topic of Object.keys(this.resolved)) {
+      if (matchTokens(sub.tokens, topic.split('.'))) this.forget(topic);
     }
+  }
+
+  private forget(topic: string): void {
+    if (this.resolved[topic] === undefined) return;
+    delete this.resolved[topic];
+    this.resolvedCount--;
+  }
+
+  private clearResolved(): void {
+    this.resolved = Object.create(null) as Record<string, readonly Sub[] | undefined>;
+    this.resolvedCount = 0;
   }
 
   private handlerFailed(sub: Sub, topic: string, error: unknown): void {
