@@ -8,3 +8,4 @@ export * from './data.js';
 export * from './rate.js';
 export * from './money.js';
 export * from './instrument.js';
+export * from './order/index.js';

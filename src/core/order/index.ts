@@ -1,0 +1,4 @@
+export * from './enums.js';
+export * from './events.js';
+export * from './state-table.js';
+export * from './order.js';
