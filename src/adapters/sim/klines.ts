@@ -48,6 +48,9 @@ export function bucketNext(open: number, interval: KlineInterval): number {
   return open + fixedMs[interval];
 }
 
+// Below 2^52 a sum of two such values stays exact.
+const SPILL = 2 ** 52;
+
 /** One kline being built or closed. Prices in ticks, volumes in lots, quote volumes at tick*lot scale. */
 export class Kline {
   o = 0;
@@ -55,12 +58,16 @@ export class Kline {
   l = 0;
   c = 0;
   v = 0;
-  q = 0n;
   n = 0;
   f = -1;
   L = -1;
   V = 0;
-  Q = 0n;
+  // Quote volumes (tick x lot units) as a safe-integer part plus a bigint overflow: exact without a
+  // bigint allocation per trade.
+  private qn = 0;
+  private qb = 0n;
+  private Qn = 0;
+  private Qb = 0n;
 
   constructor(
     public openMs: number,
@@ -69,6 +76,31 @@ export class Kline {
     prevClose: number,
   ) {
     this.o = this.h = this.l = this.c = prevClose;
+  }
+
+  /** Quote volume, at tick x lot scale. */
+  get q(): bigint {
+    return this.qb + BigInt(this.qn);
+  }
+
+  /** Taker-buy quote volume, at tick x lot scale. */
+  get Q(): bigint {
+    return this.Qb + BigInt(this.Qn);
+  }
+
+  private addQuote(quote: number, takerBuy: boolean): void {
+    this.qn += quote;
+    if (this.qn > SPILL) {
+      this.qb += BigInt(this.qn);
+      this.qn = 0;
+    }
+    if (takerBuy) {
+      this.Qn += quote;
+      if (this.Qn > SPILL) {
+        this.Qb += BigInt(this.Qn);
+        this.Qn = 0;
+      }
+    }
   }
 
   add(id: number, price: number, qty: number, buyerMaker: boolean): void {
@@ -83,11 +115,13 @@ export class Kline {
     this.L = id;
     this.n++;
     this.v += qty;
-    const quote = BigInt(price) * BigInt(qty);
-    this.q += quote;
-    if (!buyerMaker) {
-      this.V += qty;
-      this.Q += quote;
+    if (!buyerMaker) this.V += qty;
+    const quote = price * qty;
+    if (quote <= SPILL) this.addQuote(quote, !buyerMaker);
+    else {
+      const big = BigInt(price) * BigInt(qty);
+      this.qb += big;
+      if (!buyerMaker) this.Qb += big;
     }
   }
 
@@ -110,8 +144,14 @@ export class Kline {
     this.L = k.L;
     this.n += k.n;
     this.v += k.v;
-    this.q += k.q;
     this.V += k.V;
-    this.Q += k.Q;
+    this.qb += k.qb;
+    this.Qb += k.Qb;
+    this.addQuote(k.qn, false);
+    this.Qn += k.Qn;
+    if (this.Qn > SPILL) {
+      this.Qb += BigInt(this.Qn);
+      this.Qn = 0;
+    }
   }
 }

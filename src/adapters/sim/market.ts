@@ -162,17 +162,30 @@ export class SymbolMarket {
   open1m: Kline;
   open1s: Kline;
   // Depth-diff windows: changed ticks since the last flush, and the update-id range they cover.
-  private readonly changed100b = new Set<number>();
-  private readonly changed100a = new Set<number>();
-  private readonly changed1000b = new Set<number>();
-  private readonly changed1000a = new Set<number>();
+  // Changed ticks per window, listed once each: a stamp per ladder slot says whether the tick is listed
+  // in the current window (Sets cost a rehash per window and most of the garbage at 1,000 symbols).
+  private readonly changed100b: number[] = [];
+  private readonly changed100a: number[] = [];
+  private readonly changed1000b: number[] = [];
+  private readonly changed1000a: number[] = [];
+  private readonly stamp100b = new Float64Array(LADDER);
+  private readonly stamp100a = new Float64Array(LADDER);
+  private readonly stamp1000b = new Float64Array(LADDER);
+  private readonly stamp1000a = new Float64Array(LADDER);
+  private win100 = 1;
+  private win1000 = 1;
+  private readonly bidsOut: number[] = [];
+  private readonly asksOut: number[] = [];
   /** u of the last diff reported per window, and ids skipped since (gap fault). */
   private lastU100 = 0;
   private lastU1000 = 0;
   private skip100 = 0;
   private skip1000 = 0;
   /** Last book ticker reported, to report only changes. */
-  private tickerKey = '';
+  private tBid = -1;
+  private tBidQty = -1;
+  private tAsk = -1;
+  private tAskQty = -1;
   // Synthetic processes.
   private readonly rng: Rng;
   private fair: number;
@@ -218,7 +231,7 @@ export class SymbolMarket {
     this.open1s = new Kline(s0, s0 + 1000, this.lastPrice);
     if (synthetic) this.seedBook();
     this.lastU100 = this.lastU1000 = this.updateId;
-    this.tickerKey = this.currentTickerKey();
+    this.tickerChanged();
   }
 
   bidAt(tick: number): number {
@@ -276,12 +289,25 @@ export class SymbolMarket {
   }
 
   private markChange(bid: boolean, tick: number): void {
+    const i = tick - this.lo;
     if (bid) {
-      this.changed100b.add(tick);
-      this.changed1000b.add(tick);
+      if (this.stamp100b[i] !== this.win100) {
+        this.stamp100b[i] = this.win100;
+        this.changed100b.push(tick);
+      }
+      if (this.stamp1000b[i] !== this.win1000) {
+        this.stamp1000b[i] = this.win1000;
+        this.changed1000b.push(tick);
+      }
     } else {
-      this.changed100a.add(tick);
-      this.changed1000a.add(tick);
+      if (this.stamp100a[i] !== this.win100) {
+        this.stamp100a[i] = this.win100;
+        this.changed100a.push(tick);
+      }
+      if (this.stamp1000a[i] !== this.win1000) {
+        this.stamp1000a[i] = this.win1000;
+        this.changed1000a.push(tick);
+      }
     }
   }
 
@@ -313,16 +339,20 @@ export class SymbolMarket {
     }
   }
 
-  private currentTickerKey(): string {
-    return `${this.bestBid}:${this.bidAt(this.bestBid)}:${this.bestAsk}:${this.askAt(this.bestAsk)}`;
+  /** True (and remembered) when the best bid or ask moved or changed size since the last call. */
+  private tickerChanged(): boolean {
+    const bq = this.bidAt(this.bestBid);
+    const aq = this.askAt(this.bestAsk);
+    if (this.bestBid === this.tBid && bq === this.tBidQty && this.bestAsk === this.tAsk && aq === this.tAskQty) return false;
+    this.tBid = this.bestBid;
+    this.tBidQty = bq;
+    this.tAsk = this.bestAsk;
+    this.tAskQty = aq;
+    return true;
   }
 
   private reportTicker(timeUs: number): void {
-    const key = this.currentTickerKey();
-    if (key !== this.tickerKey) {
-      this.tickerKey = key;
-      this.listener.bookTicker(this, timeUs);
-    }
+    if (this.tickerChanged()) this.listener.bookTicker(this, timeUs);
   }
 
   /** Records one trade (synthetic or fed from a file) in history and klines and reports it. */
@@ -413,35 +443,33 @@ export class SymbolMarket {
    * ids were skipped on purpose.
    */
   flushDiffs(timeUs: number, second: boolean): void {
-    if (this.changed100b.size > 0 || this.changed100a.size > 0) {
+    if (this.changed100b.length > 0 || this.changed100a.length > 0) {
       const prev = this.lastU100 + this.skip100;
-      this.listener.depthDiff(this, 100, prev + 1, this.updateId, prev, timeUs, this.collect(this.changed100b, true), this.collect(this.changed100a, false));
+      this.listener.depthDiff(this, 100, prev + 1, this.updateId, prev, timeUs, this.collect(this.changed100b, true, this.bidsOut), this.collect(this.changed100a, false, this.asksOut));
       this.lastU100 = this.updateId;
       this.skip100 = 0;
     }
+    this.win100++;
     if (!second) return;
-    if (this.changed1000b.size > 0 || this.changed1000a.size > 0) {
+    if (this.changed1000b.length > 0 || this.changed1000a.length > 0) {
       const prev = this.lastU1000 + this.skip1000;
-      this.listener.depthDiff(this, 1000, prev + 1, this.updateId, prev, timeUs, this.collect(this.changed1000b, true), this.collect(this.changed1000a, false));
+      this.listener.depthDiff(this, 1000, prev + 1, this.updateId, prev, timeUs, this.collect(this.changed1000b, true, this.bidsOut), this.collect(this.changed1000a, false, this.asksOut));
       this.lastU1000 = this.updateId;
       this.skip1000 = 0;
     }
+    this.win1000++;
   }
 
-  private collect(set: Set<number>, bid: boolean): number[] {
-    const out: number[] = [];
-    for (const tick of set) out.push(tick, bid ? this.bidAt(tick) : this.askAt(tick));
-    set.clear();
-    // Best first, as Binance lists them.
-    if (out.length > 2) {
-      const pairs: [number, number][] = [];
-      for (let i = 0; i < out.length; i += 2) pairs.push([out[i], out[i + 1]]);
-      pairs.sort((x, y) => (bid ? y[0] - x[0] : x[0] - y[0]));
-      for (let i = 0; i < pairs.length; i++) {
-        out[2 * i] = pairs[i][0];
-        out[2 * i + 1] = pairs[i][1];
-      }
+  /** The listed ticks, best first, with their current sizes, into a reused array (valid during the call). */
+  private collect(list: number[], bid: boolean, out: number[]): number[] {
+    if (bid) list.sort((x, y) => y - x);
+    else list.sort((x, y) => x - y);
+    out.length = 0;
+    for (let i = 0; i < list.length; i++) {
+      const tick = list[i];
+      out.push(tick, bid ? this.bidAt(tick) : this.askAt(tick));
     }
+    list.length = 0;
     return out;
   }
 
@@ -504,12 +532,10 @@ export class SymbolMarket {
         a.fill(0, 0, -shift);
       }
     };
-    if (Math.abs(shift) >= LADDER) {
-      this.bidQty.fill(0);
-      this.askQty.fill(0);
-    } else {
-      move(this.bidQty);
-      move(this.askQty);
+    const arrays = [this.bidQty, this.askQty, this.stamp100b, this.stamp100a, this.stamp1000b, this.stamp1000a];
+    for (const a of arrays) {
+      if (Math.abs(shift) >= LADDER) a.fill(0);
+      else move(a);
     }
     this.lo = newLo;
   }
@@ -634,7 +660,7 @@ export class Market {
     this.synthetic = (opts.mode ?? 'synthetic') === 'synthetic';
     const params = { ...defaultSyntheticParams, ...opts.params };
     const n = opts.symbols.length;
-    const tradeHistory = opts.tradeHistory ?? Math.max(200, Math.min(20_000, Math.floor(4_000_000 / n)));
+    const tradeHistory = opts.tradeHistory ?? Math.max(200, Math.min(20_000, Math.floor(1_000_000 / n)));
     const klineHistory = opts.klineHistory ?? Math.max(60, Math.min(1440, Math.floor(2_000_000 / n)));
     // Listener calls go through a forwarding object so that the listener can be swapped after construction.
     const forward: MarketListener = {

@@ -153,7 +153,8 @@ export class BinanceSimulator implements MarketListener {
       this,
     );
     this.symTopics = this.market.symbols.map(() => ({}));
-    this.http = createServer((req, res) => this.onHttp(req, res));
+    // 1024 stream names in a /stream URL take about 30 KB, above Node's default 16 KB header limit.
+    this.http = createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => this.onHttp(req, res));
     this.http.keepAliveTimeout = 5_000;
     this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1 << 20 });
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
