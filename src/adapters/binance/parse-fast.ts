@@ -4,7 +4,7 @@ import { Price, Quantity } from '../../core/price.js';
 import type { UnixMicros } from '../../core/time.js';
 import { parseDecimalSlice } from '../common/decimal-slice.js';
 import { MAX_MS, buildDepthDiff, buildQuote, buildTrade } from './parse-build.js';
-import type { BinanceMessage, InstrumentLookup } from './types.js';
+import type { BinanceMessage, InstrumentLookup, InstrumentPrecision } from './types.js';
 
 // Kinds of a scanned value.
 const NONE = 0;
@@ -308,9 +308,20 @@ export class FastFrameScanner {
     return undefined;
   }
 
-  private symbolInfo() {
+  private lastSymbol = '';
+  private lastInfo: InstrumentPrecision | undefined;
+
+  private symbolInfo(): InstrumentPrecision | undefined {
     if (this.kindOf(115) !== STR) return undefined;
-    return this.lookup(this.s.slice(this.start[115], this.end[115]));
+    const start = this.start[115];
+    const len = this.end[115] - start;
+    // A connection mostly carries runs of the same symbol: skip the substring and the lookup then.
+    if (len === this.lastSymbol.length && this.lastInfo !== undefined && this.s.startsWith(this.lastSymbol, start)) return this.lastInfo;
+    const symbol = this.s.slice(start, start + len);
+    const info = this.lookup(symbol);
+    this.lastSymbol = symbol;
+    this.lastInfo = info;
+    return info;
   }
 
   private trade(idSlot: number, tsInit: UnixMicros): BinanceMessage | undefined {
