@@ -18,8 +18,11 @@ export interface SqlTransaction extends SqlExecutor {
 
 export interface SqlDriver extends SqlExecutor {
   readonly kind: 'postgres' | 'pglite';
-  /** Runs `fn` in a transaction; rolled back when it throws. Retried as a whole on transient errors. */
-  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a transaction; rolled back when it throws. Retried as a whole on transient errors unless
+   * `retry` is false (a body that consumes a one-shot source, such as a file being streamed, cannot rerun).
+   */
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>, options?: { retry?: boolean }): Promise<T>;
   close(): Promise<void>;
 }
 

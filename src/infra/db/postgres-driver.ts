@@ -123,8 +123,9 @@ export class PostgresDriver implements SqlDriver {
     await this.retrying(() => this.sql.unsafe(script));
   }
 
-  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    return this.retrying(async () => (await this.sql.begin((tx) => fn(wrapTx(tx)))) as T);
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>, options: { retry?: boolean } = {}): Promise<T> {
+    const once = async () => (await this.sql.begin((tx) => fn(wrapTx(tx)))) as T;
+    return options.retry === false ? once() : this.retrying(once);
   }
 
   async close(): Promise<void> {

@@ -260,6 +260,56 @@ export class SqlMarketStore implements MarketDataStore {
     }
   }
 
+  /**
+   * Writes every batch of `source` in one transaction: all of it or (when the source throws, say on a bad
+   * row) none of it. Rows already stored are skipped, so re-importing a file changes nothing.
+   */
+  async importTrades(source: AsyncIterable<readonly TradeTick[]>): Promise<WriteResult> {
+    let days: number[] = [];
+    const result = await this.db.transaction(
+      async (tx): Promise<WriteResult> => {
+        await tx.query(`CREATE TEMP TABLE IF NOT EXISTS tw_stage_trades (LIKE trades INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
+        let received = 0;
+        for await (const batch of source) {
+          if (batch.length === 0) continue;
+          days = days.concat(await this.ensurePartitions(tx, 'trades', batch.map((t) => t.tsEvent)));
+          await tx.copyIn('tw_stage_trades', TRADE_COLUMNS, tradesToCopyText(batch));
+          received += batch.length;
+        }
+        const rows = await tx.query<{ n: number }>(
+          `WITH ins AS (INSERT INTO trades SELECT * FROM tw_stage_trades ON CONFLICT DO NOTHING RETURNING 1)
+           SELECT count(*)::int AS n FROM ins`,
+        );
+        return { received, inserted: rows[0].n };
+      },
+      { retry: false },
+    );
+    this.remember('trades', days);
+    return result;
+  }
+
+  /** Like importTrades, for bars; new one-minute bars roll up as with insertBars. */
+  async importBars(source: AsyncIterable<readonly Bar[]>): Promise<WriteResult> {
+    let days: number[] = [];
+    const result = await this.db.transaction(
+      async (tx): Promise<WriteResult> => {
+        await tx.query(`CREATE TEMP TABLE IF NOT EXISTS tw_stage_bars (LIKE bars INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
+        let received = 0;
+        for await (const batch of source) {
+          if (batch.length === 0) continue;
+          days = days.concat(await this.ensurePartitions(tx, 'bars', batch.map((b) => b.tsOpen)));
+          await tx.copyIn('tw_stage_bars', BAR_COLUMNS, barsToCopyText(batch));
+          received += batch.length;
+        }
+        const rows = await tx.query<{ inserted: number }>(INSERT_BARS_WITH_ROLLUP);
+        return { received, inserted: rows[0].inserted };
+      },
+      { retry: false },
+    );
+    this.remember('bars', days);
+    return result;
+  }
+
   async trades(instrumentId: InstrumentId, range: TimeRange, limit = 1_000_000): Promise<TradeTick[]> {
     const rows = await this.db.query<TradeRow>(
       `SELECT instrument_id, ts_event, trade_id, price::text, size::text, aggressor_side, ts_init FROM trades
