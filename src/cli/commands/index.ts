@@ -2,16 +2,23 @@ import type { Command } from '../command.js';
 import { dataDownloadCommand } from './data-download.js';
 import { barsCommand } from './bars.js';
 import { bookCommand } from './book.js';
-import { simCommand } from './sim.js';
 import { resampleCommand } from './resample.js';
 import { indicatorsCommand } from './indicators.js';
+import { simCommand } from './sim.js';
+import { dataExportCommand } from './data-export.js';
+import { dataImportCommand } from './data-import.js';
+import { dbMaintainCommand, dbMigrateCommand } from './db-migrate.js';
 
 /** Every `tradewind` command. Add new ones here, one import each. */
 export const commands: readonly Command[] = [
   dataDownloadCommand,
   barsCommand,
   bookCommand,
-  simCommand,
   resampleCommand,
   indicatorsCommand,
+  simCommand,
+  dataImportCommand,
+  dataExportCommand,
+  dbMigrateCommand,
+  dbMaintainCommand,
 ];
