@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { BarSpec } from '../core/bar-spec.js';
 import type { MarketData } from '../core/data.js';
+import { ClientOrderId, InstrumentId, StrategyId, Venue } from '../core/identifiers.js';
+import { Instrument } from '../core/instrument.js';
+import { event, makeOrder } from '../core/order/testing/fixtures.js';
 import { L2OrderBook } from '../compute/orderbook/l2-book.js';
 import { InProcessBus } from './bus/in-process-bus.js';
 import { Cache, cacheThenPublish } from './cache.js';
@@ -61,6 +64,45 @@ describe('Cache', () => {
     expect(cache.book(BTC)).toBeUndefined();
     cache.clear();
     expect(cache.instrumentIds()).toEqual([]);
+  });
+
+  it('holds instruments, replacing on update, listed per venue', () => {
+    const cache = new Cache();
+    const spec = { kind: 'spot', baseCurrency: 'BTC', quoteCurrency: 'USDT', pricePrecision: 2, sizePrecision: 5, tickSize: '0.01', lotSize: '0.00001' } as const;
+    const btc = Instrument.create({ ...spec, id: 'BTCUSDT.BINANCE' });
+    const btc2 = Instrument.create({ ...spec, id: 'BTCUSDT.BINANCE', takerFee: '0.001' });
+    const cb = Instrument.create({ ...spec, id: 'BTC-USDT.COINBASE' });
+    cache.addInstrument(btc);
+    cache.addInstrument(cb);
+    cache.addInstrument(btc2);
+    expect(cache.instrument(BTC)).toBe(btc2);
+    expect(cache.instrument(ETH)).toBeUndefined();
+    expect(cache.instruments().map((i) => i.id)).toEqual(['BTCUSDT.BINANCE', 'BTC-USDT.COINBASE']);
+    expect(cache.instruments(Venue.parse('COINBASE'))).toEqual([cb]);
+  });
+
+  it('holds orders by client order id, filtered by strategy, instrument, venue and open/closed', () => {
+    const cache = new Cache();
+    const a = makeOrder({ clientOrderId: ClientOrderId.parse('O-1') });
+    const b = makeOrder({ clientOrderId: ClientOrderId.parse('O-2'), strategyId: StrategyId.parse('S-2') });
+    const c = makeOrder({ clientOrderId: ClientOrderId.parse('O-3'), instrumentId: InstrumentId.parse('ETHUSDT.KRAKEN') });
+    for (const o of [a, b, c]) cache.addOrder(o);
+    cache.addOrder(a); // the same object again is fine
+    b.apply({ ...event('OrderDenied'), clientOrderId: b.clientOrderId, strategyId: b.strategyId });
+    for (const o of [a, c]) {
+      for (const t of ['OrderSubmitted', 'OrderAccepted'] as const) o.apply({ ...event(t), clientOrderId: o.clientOrderId, instrumentId: o.instrumentId });
+    }
+    expect(cache.order(ClientOrderId.parse('O-2'))).toBe(b);
+    expect(cache.order(ClientOrderId.parse('O-9'))).toBeUndefined();
+    expect(cache.orders().length).toBe(3);
+    expect(cache.ordersOpen()).toEqual([a, c]);
+    expect(cache.ordersClosed()).toEqual([b]);
+    expect(cache.orders({ strategyId: StrategyId.parse('S-2') })).toEqual([b]);
+    expect(cache.orders({ instrumentId: BTC })).toEqual([a, b]);
+    expect(cache.ordersOpen({ venue: Venue.parse('KRAKEN') })).toEqual([c]);
+    expect(() => cache.addOrder(makeOrder({ clientOrderId: ClientOrderId.parse('O-1') }))).toThrow(/already cached/);
+    cache.clear();
+    expect(cache.orders()).toHaveLength(3);
   });
 
   it('rejects bad capacities', () => {

@@ -1,8 +1,10 @@
 import { BarSpec as BarSpecOps } from '../core/bar-spec.js';
 import type { BarSpec } from '../core/bar-spec.js';
 import type { Bar, BookDeltas, BookSnapshot, MarketData, QuoteTick, TradeTick } from '../core/data.js';
-import { assertNever } from '../core/errors.js';
-import type { InstrumentId } from '../core/identifiers.js';
+import { assertNever, InvariantError } from '../core/errors.js';
+import type { ClientOrderId, InstrumentId, StrategyId, Venue } from '../core/identifiers.js';
+import type { Instrument } from '../core/instrument.js';
+import type { Order } from '../core/order/order.js';
 import type { L2OrderBook } from '../compute/orderbook/l2-book.js';
 import type { MessageBus } from './bus/message-bus.js';
 import { topics } from './topics.js';
@@ -42,6 +44,20 @@ export interface CacheReader<B = L2OrderBook> {
   book(id: InstrumentId): B | undefined;
   /** Instruments with any market data or a tracked book. */
   instrumentIds(): InstrumentId[];
+  instrument(id: InstrumentId): Instrument | undefined;
+  /** All instruments, or those of one venue, in the order they were added. */
+  instruments(venue?: Venue): Instrument[];
+  /** Orders are live objects that the ExecutionEngine advances through events: read them, never apply to them. */
+  order(id: ClientOrderId): Order | undefined;
+  orders(filter?: OrderFilter): Order[];
+  ordersOpen(filter?: OrderFilter): Order[];
+  ordersClosed(filter?: OrderFilter): Order[];
+}
+
+export interface OrderFilter {
+  readonly strategyId?: StrategyId;
+  readonly instrumentId?: InstrumentId;
+  readonly venue?: Venue;
 }
 
 interface BarSeries {
@@ -72,6 +88,8 @@ export class Cache<B extends OrderBookLike = L2OrderBook> implements CacheReader
   readonly tickCapacity: number;
   readonly barCapacity: number;
   private readonly slots = new Map<InstrumentId, Slot<B>>();
+  private readonly instrumentMap = new Map<InstrumentId, Instrument>();
+  private readonly orderMap = new Map<ClientOrderId, Order>();
 
   constructor(config: CacheConfig = {}) {
     this.tickCapacity = config.tickCapacity ?? 10_000;
@@ -120,7 +138,21 @@ export class Cache<B extends OrderBookLike = L2OrderBook> implements CacheReader
     return true;
   }
 
-  /** Forgets everything (a component reset). */
+  /** Adds or replaces (a venue changed its rules) an instrument. */
+  addInstrument(instrument: Instrument): void {
+    this.instrumentMap.set(instrument.id, instrument);
+  }
+
+  /** Adds an order once; another order object under the same client order id is a broken invariant. */
+  addOrder(order: Order): void {
+    const existing = this.orderMap.get(order.clientOrderId);
+    if (existing !== undefined && existing !== order) {
+      throw new InvariantError(`a different order with client order id ${order.clientOrderId} is already cached`);
+    }
+    this.orderMap.set(order.clientOrderId, order);
+  }
+
+  /** Forgets market data (a DataEngine reset); instruments and orders stay. */
   clear(): void {
     this.slots.clear();
   }
@@ -162,6 +194,39 @@ export class Cache<B extends OrderBookLike = L2OrderBook> implements CacheReader
   }
   instrumentIds(): InstrumentId[] {
     return [...this.slots.keys()];
+  }
+
+  instrument(id: InstrumentId): Instrument | undefined {
+    return this.instrumentMap.get(id);
+  }
+  instruments(venue?: Venue): Instrument[] {
+    const all = [...this.instrumentMap.values()];
+    return venue === undefined ? all : all.filter((i) => i.venue === venue);
+  }
+  order(id: ClientOrderId): Order | undefined {
+    return this.orderMap.get(id);
+  }
+  orders(filter?: OrderFilter): Order[] {
+    return this.selectOrders(filter, undefined);
+  }
+  ordersOpen(filter?: OrderFilter): Order[] {
+    return this.selectOrders(filter, true);
+  }
+  ordersClosed(filter?: OrderFilter): Order[] {
+    return this.selectOrders(filter, false);
+  }
+
+  private selectOrders(filter: OrderFilter | undefined, open: boolean | undefined): Order[] {
+    const out: Order[] = [];
+    for (const o of this.orderMap.values()) {
+      if (open === true && !o.isOpen) continue;
+      if (open === false && !o.isClosed) continue;
+      if (filter?.strategyId !== undefined && o.strategyId !== filter.strategyId) continue;
+      if (filter?.instrumentId !== undefined && o.instrumentId !== filter.instrumentId) continue;
+      if (filter?.venue !== undefined && !o.instrumentId.endsWith(`.${filter.venue}`)) continue;
+      out.push(o);
+    }
+    return out;
   }
 
   private series(id: InstrumentId, spec: BarSpec): BarSeries | undefined {

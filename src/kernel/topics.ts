@@ -12,6 +12,7 @@ import { BarSpec as BarSpecOps } from '../core/bar-spec.js';
 import type { Bar, BookDeltas, BookSnapshot, QuoteTick, TradeTick } from '../core/data.js';
 import type { AccountId, InstrumentId, StrategyId, Venue } from '../core/identifiers.js';
 import { InstrumentId as InstrumentIdOps } from '../core/identifiers.js';
+import type { OrderEvent } from '../core/order/events.js';
 import type { Endpoint, Topic, TopicPattern } from './bus/topic.js';
 import { TopicError } from './bus/topic.js';
 import type { ComponentStateChanged, HandlerFailed } from './messages.js';
@@ -118,8 +119,8 @@ const tradeTopic = memo<TradeTick>('data.trade');
 const quoteTopic = memo<QuoteTick>('data.quote');
 const bookTopic = memo<BookDeltas | BookSnapshot>('data.book');
 
-/** Order, position and account event types live in src/core/order (in progress); typed as unknown until then. */
-export type OrderEventMessage = unknown;
+/** Position, account, risk and prediction messages are typed when their modules land; unknown until then. */
+export type OrderEventMessage = OrderEvent;
 export type PositionEventMessage = unknown;
 export type AccountEventMessage = unknown;
 export type RiskEventMessage = unknown;
