@@ -9,3 +9,6 @@ export * from './rate.js';
 export * from './money.js';
 export * from './instrument.js';
 export * from './order/index.js';
+export * from './fill.js';
+export * from './position.js';
+export * from './balance.js';
