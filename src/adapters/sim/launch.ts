@@ -1,5 +1,6 @@
 import { BinanceSimulator } from './binance/server.js';
 import type { FaultCommand } from './faults.js';
+import { openReplay } from './replay/feed.js';
 
 /** One way to start any simulated venue (used by `tradewind sim`, `npm start` and integration tests). */
 export const SIM_VENUES = ['binance', 'binance-futures'] as const;
@@ -32,12 +33,14 @@ export function isSimVenue(s: string): s is SimVenue {
 }
 
 export async function startSimulator(opts: SimulatorOptions): Promise<SimHandle> {
-  if (opts.replay !== undefined) throw new RangeError('--replay is not available yet');
   switch (opts.venue) {
     case 'binance':
     case 'binance-futures': {
       const kind = opts.venue === 'binance' ? 'spot' : 'usdm';
+      const symbol = Array.isArray(opts.symbols) && opts.symbols.length === 1 ? (opts.symbols as string[])[0].toUpperCase() : undefined;
+      const replay = opts.replay === undefined ? undefined : openReplay(opts.replay, symbol);
       const sim = await BinanceSimulator.start({
+        ...(replay === undefined ? {} : { replay }),
         kind,
         ...(opts.host === undefined ? {} : { host: opts.host }),
         ...(opts.port === undefined ? {} : { port: opts.port }),

@@ -1,5 +1,8 @@
 import { parseArgs } from 'node:util';
 import { isSimVenue, SIM_VENUES, startSimulator } from '../../adapters/sim/launch.js';
+import { CaptureFormatError } from '../../adapters/sim/replay/capture.js';
+import { ReplayError } from '../../adapters/sim/replay/feed.js';
+import { TradeCsvError } from '../../adapters/sim/replay/trades-csv.js';
 import { parseSymbolsOption } from '../../adapters/sim/symbols.js';
 import { ExitCode, UsageError, type Command, type CommandIo } from '../command.js';
 
@@ -81,6 +84,10 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
     });
   } catch (e) {
     if (e instanceof RangeError) throw new UsageError(e.message);
+    if (e instanceof ReplayError || e instanceof CaptureFormatError || e instanceof TradeCsvError) {
+      io.stderr.write(`tradewind sim: --replay: ${e.message}\n`);
+      return ExitCode.BadInput;
+    }
     io.stderr.write(`tradewind sim: ${(e as Error).message}\n`);
     return ExitCode.Failure;
   }

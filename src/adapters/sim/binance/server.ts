@@ -6,6 +6,7 @@ import { corruptFrame, FaultCommandError, parseFaultCommand, type FaultCommand, 
 import { closeServer, listen, readBody, sendJson, urlHost } from '../http-util.js';
 import { bucketNext, bucketStart, isKlineInterval, type KlineInterval } from '../klines.js';
 import { Market, type MarketListener, type SymbolMarket, type SyntheticParams } from '../market.js';
+import type { ReplayFeed } from '../replay/feed.js';
 import { generatedNames, specsFor, type SymbolSpec } from '../symbols.js';
 import { Outbox } from '../ws-out.js';
 import { exchangeInfoBody } from './exchange-info.js';
@@ -46,6 +47,8 @@ export interface BinanceSimOptions {
   readonly tradeHistory?: number;
   readonly klineHistory?: number;
   readonly wallNowMs?: () => number;
+  /** Serve this replay instead of synthetic markets (symbols and start time come from it). */
+  readonly replay?: ReplayFeed;
 }
 
 class Topic {
@@ -128,6 +131,9 @@ export class BinanceSimulator implements MarketListener {
   private malformed: Malformed[] = [];
   /** Frames delivered to client queues since start (all connections). */
   framesOut = 0;
+  private readonly replay: ReplayFeed | undefined;
+  /** True once a replay has emitted its last event. */
+  replayFinished = false;
 
   private constructor(opts: BinanceSimOptions) {
     this.opts = opts;
@@ -138,15 +144,16 @@ export class BinanceSimulator implements MarketListener {
     this.sendBufferBytes = opts.sendBufferBytes ?? 8 * 1024 * 1024;
     const names = typeof opts.symbols === 'number' ? generatedNames(opts.symbols) : (opts.symbols ?? generatedNames(10));
     const seed = opts.seed ?? 1;
-    const specs: SymbolSpec[] = specsFor(names, seed);
+    this.replay = opts.replay;
+    const specs: readonly SymbolSpec[] = this.replay?.symbols ?? specsFor(names, seed);
     this.market = new Market(
       {
         seed,
         symbols: specs,
-        startUs: opts.startUs ?? this.wallNowMs() * 1000,
+        startUs: this.replay?.startUs ?? opts.startUs ?? this.wallNowMs() * 1000,
         ...(opts.stepUs === undefined ? {} : { stepUs: opts.stepUs }),
         ...(opts.params === undefined ? {} : { params: opts.params }),
-        ...(opts.mode === undefined ? {} : { mode: opts.mode }),
+        ...(this.replay !== undefined ? { mode: 'external' as const } : opts.mode === undefined ? {} : { mode: opts.mode }),
         ...(opts.tradeHistory === undefined ? {} : { tradeHistory: opts.tradeHistory }),
         ...(opts.klineHistory === undefined ? {} : { klineHistory: opts.klineHistory }),
       },
@@ -168,7 +175,12 @@ export class BinanceSimulator implements MarketListener {
     sim.lastPingMs = sim.wallNowMs();
     sim.housekeeping = setInterval(() => sim.keepAlive(), tick);
     if ((opts.clock ?? 'realtime') === 'realtime') {
-      sim.driver = new ClockDriver(sim, { speed: opts.speed ?? 1, wallNowMs: sim.wallNowMs });
+      const replay = sim.replay;
+      sim.driver = new ClockDriver(sim, {
+        speed: opts.speed ?? 1,
+        wallNowMs: sim.wallNowMs,
+        ...(replay === undefined ? {} : { untilUs: replay.endUs + sim.market.stepUs, onEnd: () => (sim.replayFinished = true) }),
+      });
       sim.driver.start();
     }
     return sim;
@@ -192,7 +204,10 @@ export class BinanceSimulator implements MarketListener {
 
   /** Runs the market up to `us` and writes the frames it produced. */
   advanceTo(us: number): void {
-    this.market.advanceTo(us);
+    if (this.replay !== undefined) {
+      this.replay.runTo(us, this);
+      if (us >= this.replay.endUs) this.replayFinished = true;
+    } else this.market.advanceTo(us);
     this.flush();
   }
 
@@ -233,7 +248,7 @@ export class BinanceSimulator implements MarketListener {
   }
 
   boundary(timeUs: number): void {
-    if (this.periodic.size === 0) return;
+    if (this.periodic.size === 0 || this.replay?.kind === 'frames') return;
     const ms = Math.floor(timeUs / 1000);
     const second = ms % 1000 === 0;
     for (const t of this.periodic) {
@@ -627,7 +642,15 @@ export class BinanceSimulator implements MarketListener {
       return sendJson(
         res,
         200,
-        JSON.stringify({ venue: `binance-${this.kind}`, nowUs: this.market.nowUs, connections: this.conns.size, topics: this.topics.size, framesOut: this.framesOut, symbols: this.market.symbols.length }),
+        JSON.stringify({
+          venue: `binance-${this.kind}`,
+          nowUs: this.market.nowUs,
+          connections: this.conns.size,
+          topics: this.topics.size,
+          framesOut: this.framesOut,
+          symbols: this.market.symbols.length,
+          ...(this.replay === undefined ? {} : { replay: { events: this.replay.events, endUs: this.replay.endUs, finished: this.replayFinished } }),
+        }),
       );
     }
     if (url.pathname === '/_sim/faults' && req.method === 'POST') {
@@ -743,6 +766,11 @@ export class BinanceSimulator implements MarketListener {
     const limit = this.intParam(q, 'limit');
     if (Array.isArray(limit)) return limit;
     const n = Math.max(1, Math.min(this.kind === 'spot' ? 5000 : 1000, limit ?? (this.kind === 'spot' ? 100 : 500)));
+    const recorded = this.replay?.depthSnapshot?.(m.symbol, this.market.nowUs);
+    if (recorded !== undefined) {
+      const b = JSON.parse(recorded) as { lastUpdateId: number; bids: unknown[]; asks: unknown[] };
+      return [200, JSON.stringify({ ...b, bids: b.bids.slice(0, n), asks: b.asks.slice(0, n) })];
+    }
     return [200, this.wire.depthSnapshot(m, n, nowMs)];
   }
 
