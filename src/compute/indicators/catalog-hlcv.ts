@@ -6,6 +6,7 @@
 import type { BarIndicator, IndicatorDefinition } from './definition.js';
 import type { Ohlcv, StreamingIndicator } from './indicator.js';
 import { IndicatorParameterError } from './hlcv-shared/base.js';
+import type { ScalarHlcvIndicator } from './hlcv-shared/base.js';
 import { Adx, MinusDi, PlusDi } from './adx/adx.js';
 import type { AdxResult } from './adx/adx.js';
 import { Aroon, AroonOsc } from './aroon/aroon.js';
@@ -41,7 +42,7 @@ function scalar(
   name: string,
   description: string,
   params: Params,
-  make: (p: number[]) => StreamingIndicator<Ohlcv, number>,
+  make: (p: number[]) => ScalarHlcvIndicator<Ohlcv>,
 ): IndicatorDefinition {
   return {
     name,
@@ -53,9 +54,10 @@ function scalar(
       return {
         lookback: ind.lookback,
         update(bar: Ohlcv, out: Float64Array, offset: number): boolean {
-          const v = ind.update(bar);
-          out[offset] = v === null ? Number.NaN : v;
-          return v !== null;
+          // step + current rather than update: no double crosses the call, so nothing is boxed.
+          const ready = ind.step(bar);
+          out[offset] = ready ? ind.current : Number.NaN;
+          return ready;
         },
         reset(): void {
           ind.reset();
@@ -123,7 +125,8 @@ function vwapDefinition(): IndicatorDefinition {
         update(bar: Ohlcv, out: Float64Array, offset: number): boolean {
           const ts = (bar as Partial<TimedOhlcv>).tsOpen;
           if (typeof ts !== 'number') throw new MissingBarTimeError('vwap needs the bar time: pass bars with tsOpen (microseconds since the epoch)');
-          out[offset] = ind.update(bar, ts) as number;
+          ind.step(bar, ts);
+          out[offset] = ind.current;
           return true;
         },
         reset(): void {

@@ -84,13 +84,13 @@ abstract class DirectionalIndicator extends ScalarHlcvIndicator<Ohlcv> {
     this.lookback = period;
   }
 
-  update(bar: Ohlcv): number | null {
+  step(bar: Ohlcv): boolean {
     const dm = this.dm;
     dm.update(bar.high, bar.low, bar.close);
-    if (!dm.smoothed) return null;
+    if (!dm.smoothed) return false;
     this.value = di(this.movement(), dm.tr);
     this.ready = true;
-    return this.value;
+    return true;
   }
 
   protected abstract movement(): number;

@@ -69,12 +69,12 @@ export class AroonOsc extends ScalarHlcvIndicator<Ohlcv> {
     this.lookback = this.aroon.lookback;
   }
 
-  update(bar: Ohlcv): number | null {
+  step(bar: Ohlcv): boolean {
     const r = this.aroon.update(bar);
-    if (r === null) return null;
+    if (r === null) return false;
     this.value = r.oscillator;
     this.ready = true;
-    return this.value;
+    return true;
   }
 
   protected clear(): void {

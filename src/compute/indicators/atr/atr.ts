@@ -21,18 +21,18 @@ export class Atr extends ScalarHlcvIndicator<Ohlcv> {
     this.lookback = period;
   }
 
-  update(bar: Ohlcv): number | null {
+  step(bar: Ohlcv): boolean {
     const n = this.count++;
     if (n === 0) {
       this.prevClose = bar.close;
-      return null;
+      return false;
     }
     const tr = trueRange(bar.high, bar.low, this.prevClose);
     this.prevClose = bar.close;
     const p = this.period;
     if (n < p) {
       this.sum += tr;
-      return null;
+      return false;
     }
     if (n === p) {
       this.value = (this.sum + tr) / p;
@@ -41,7 +41,7 @@ export class Atr extends ScalarHlcvIndicator<Ohlcv> {
       // TA-Lib's order of operations: multiply, add, divide.
       this.value = (this.value * (p - 1) + tr) / p;
     }
-    return this.value;
+    return true;
   }
 
   protected clear(): void {

@@ -25,13 +25,13 @@ export class Cci extends ScalarHlcvIndicator<Ohlcv> {
     this.lookback = period - 1;
   }
 
-  update(bar: Ohlcv): number | null {
+  step(bar: Ohlcv): boolean {
     const p = this.period;
     const w = this.window;
     const tp = (bar.high + bar.low + bar.close) / 3;
     w[this.slot] = tp;
     this.slot = this.slot + 1 === p ? 0 : this.slot + 1;
-    if (++this.count < p) return null;
+    if (++this.count < p) return false;
     let mean = 0;
     for (let j = 0; j < p; j++) mean += w[j];
     mean /= p;
@@ -40,7 +40,7 @@ export class Cci extends ScalarHlcvIndicator<Ohlcv> {
     const num = tp - mean;
     this.value = num !== 0 && dev !== 0 ? num / (0.015 * (dev / p)) : 0;
     this.ready = true;
-    return this.value;
+    return true;
   }
 
   protected clear(): void {

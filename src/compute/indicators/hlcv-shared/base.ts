@@ -9,14 +9,23 @@ import { IndicatorParameterError } from '../base.js';
 // One parameter error and one range check for every indicator, so the CLI reports them alike.
 export { checkPeriod, checkReal, IndicatorParameterError } from '../base.js';
 
-/** A streaming indicator with one number out. Subclasses set `value` and `ready` in `update`. */
+/**
+ * A streaming indicator with one number out. Subclasses implement `step`, which takes one input, sets
+ * `value` and `ready`, and returns readiness; `update` wraps it in the contract's `number | null`. Callers on
+ * a hot path (the catalog's bar adapters) call `step` and read `current`: a double returned from a call that
+ * V8 does not inline is boxed on the heap, a boolean is not.
+ */
 export abstract class ScalarHlcvIndicator<TIn> implements StreamingIndicator<TIn, number> {
   abstract readonly name: string;
   abstract readonly lookback: number;
   protected value = Number.NaN;
   protected ready = false;
 
-  abstract update(input: TIn): number | null;
+  update(input: TIn): number | null {
+    return this.step(input) ? this.value : null;
+  }
+
+  abstract step(input: TIn): boolean;
 
   get result(): number | null {
     return this.ready ? this.value : null;
@@ -24,6 +33,11 @@ export abstract class ScalarHlcvIndicator<TIn> implements StreamingIndicator<TIn
 
   get isReady(): boolean {
     return this.ready;
+  }
+
+  /** The latest value without the null check (NaN until ready), to read after `step`. */
+  get current(): number {
+    return this.value;
   }
 
   resultOrThrow(): number {

@@ -1,32 +1,43 @@
-import { Float64Ring } from '../../util/ring-buffer.js';
-
 /**
  * Simple moving average with TA-Lib's summation order (TA_INT_SMA: add the newest, divide, then subtract the
  * oldest), used to smooth the stochastic so that its lines agree with TA-Lib's to the last bit.
- * `update` returns NaN until `period` values have arrived.
+ * `step` returns false until `period` values have arrived; the mean is then in `mean` (a field, not a return
+ * value, so that V8 need not box it).
  */
 export class TalibOrderSma {
-  private readonly ring: Float64Ring;
+  // Its own ring rather than Float64Ring, whose push returns the evicted double (boxed when not inlined).
+  private readonly window: Float64Array;
+  private slot = 0;
+  private count = 0;
   private partial = 0;
+  mean = Number.NaN;
 
   constructor(readonly period: number) {
-    this.ring = new Float64Ring(period);
+    this.window = new Float64Array(period);
   }
 
-  update(x: number): number {
-    const ring = this.ring;
-    ring.push(x);
-    if (!ring.isFull) {
+  step(x: number): boolean {
+    const p = this.period;
+    const w = this.window;
+    const slot = this.slot;
+    w[slot] = x;
+    this.slot = slot + 1 === p ? 0 : slot + 1;
+    if (this.count < p) this.count++;
+    if (this.count < p) {
       this.partial += x;
-      return Number.NaN;
+      return false;
     }
     const total = this.partial + x;
-    this.partial = total - ring.at(0);
-    return total / this.period;
+    // The oldest value of the window is the one in the next slot to write.
+    this.partial = total - w[this.slot];
+    this.mean = total / this.period;
+    return true;
   }
 
   clear(): void {
-    this.ring.clear();
+    this.slot = 0;
+    this.count = 0;
     this.partial = 0;
+    this.mean = Number.NaN;
   }
 }

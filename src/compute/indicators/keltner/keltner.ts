@@ -46,10 +46,10 @@ export class Keltner extends RecordHlcvIndicator<Ohlcv, KeltnerResult> {
     if (n < p - 1) this.ema += c;
     else if (n === p - 1) this.ema = (this.ema + c) / p;
     else this.ema = (c - this.ema) * this.k + this.ema;
-    const a = this.atr.update(bar);
-    if (a === null || n < p - 1) return null;
+    const atr = this.atr;
+    if (!atr.step(bar) || n < p - 1) return null;
     const out = this.out;
-    const width = this.multiplier * a;
+    const width = this.multiplier * atr.current;
     out.middle = this.ema;
     out.upper = this.ema + width;
     out.lower = this.ema - width;

@@ -28,12 +28,12 @@ export class Mfi extends ScalarHlcvIndicator<Ohlcv> {
     this.lookback = period;
   }
 
-  update(bar: Ohlcv): number | null {
+  step(bar: Ohlcv): boolean {
     const n = this.count++;
     const tp = (bar.high + bar.low + bar.close) / 3;
     if (n === 0) {
       this.prevTp = tp;
-      return null;
+      return false;
     }
     const p = this.period;
     const slot = this.slot;
@@ -57,11 +57,11 @@ export class Mfi extends ScalarHlcvIndicator<Ohlcv> {
       this.negative[slot] = 0;
     }
     this.slot = slot + 1 === p ? 0 : slot + 1;
-    if (n < p) return null;
+    if (n < p) return false;
     const total = this.posSum + this.negSum;
     this.value = total < 1 ? 0 : 100 * (this.posSum / total);
     this.ready = true;
-    return this.value;
+    return true;
   }
 
   protected clear(): void {

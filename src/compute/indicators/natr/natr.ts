@@ -22,13 +22,13 @@ export class Natr extends ScalarHlcvIndicator<Ohlcv> {
     this.lookback = this.atr.lookback;
   }
 
-  update(bar: Ohlcv): number | null {
-    const a = this.atr.update(bar);
-    if (a === null) return null;
+  step(bar: Ohlcv): boolean {
+    const atr = this.atr;
+    if (!atr.step(bar)) return false;
     const c = bar.close;
-    this.value = taIsZero(c) ? 0 : (a / c) * 100;
+    this.value = taIsZero(c) ? 0 : (atr.current / c) * 100;
     this.ready = true;
-    return this.value;
+    return true;
   }
 
   protected clear(): void {

@@ -10,7 +10,7 @@ export class Obv extends ScalarHlcvIndicator<Ohlcv> {
   readonly lookback = 0;
   private prevClose = Number.NaN;
 
-  update(bar: Ohlcv): number | null {
+  step(bar: Ohlcv): boolean {
     const c = bar.close;
     if (!this.ready) {
       this.value = bar.volume;
@@ -21,7 +21,7 @@ export class Obv extends ScalarHlcvIndicator<Ohlcv> {
       this.value -= bar.volume;
     }
     this.prevClose = c;
-    return this.value;
+    return true;
   }
 
   protected clear(): void {

@@ -12,7 +12,7 @@ import { checkReal, columnLength, nanArray, ScalarHlcvIndicator, scratchBar } fr
 export class Sar extends ScalarHlcvIndicator<Ohlcv> {
   readonly name: string;
   readonly lookback = 1;
-  private readonly step: number;
+  private readonly afStep: number;
   private count = 0;
   private isLong = false;
   private af = 0;
@@ -28,24 +28,24 @@ export class Sar extends ScalarHlcvIndicator<Ohlcv> {
     super();
     checkReal('SAR', 'acceleration', acceleration, 0, 3e37);
     checkReal('SAR', 'maximum', maximum, 0, 3e37);
-    this.step = Math.min(acceleration, maximum);
+    this.afStep = Math.min(acceleration, maximum);
     this.name = `SAR(${acceleration},${maximum})`;
   }
 
-  update(bar: Ohlcv): number | null {
+  step(bar: Ohlcv): boolean {
     const n = this.count++;
     const high = bar.high;
     const low = bar.low;
     if (n === 0) {
       this.newHigh = high;
       this.newLow = low;
-      return null;
+      return false;
     }
     if (n === 1) {
       const diffP = high - this.newHigh;
       const diffM = this.newLow - low;
       this.isLong = !(diffM > 0 && diffP < diffM);
-      this.af = this.step;
+      this.af = this.afStep;
       if (this.isLong) {
         this.ep = high;
         this.sar = this.newLow;
@@ -61,7 +61,7 @@ export class Sar extends ScalarHlcvIndicator<Ohlcv> {
     const prevLow = this.newLow;
     this.newHigh = high;
     this.newLow = low;
-    const accel = this.step;
+    const accel = this.afStep;
     let sar = this.sar;
     let out: number;
     if (this.isLong) {
@@ -112,7 +112,7 @@ export class Sar extends ScalarHlcvIndicator<Ohlcv> {
     this.sar = sar;
     this.value = out;
     this.ready = true;
-    return out;
+    return true;
   }
 
   protected clear(): void {

@@ -50,12 +50,12 @@ export class Stoch extends RecordHlcvIndicator<Ohlcv, StochResult> {
     // TA-Lib divides by (range / 100) and compares that with exactly 0.
     const diff = (highs.value - lowest) / 100;
     const fastK = diff !== 0 ? (bar.close - lowest) / diff : 0;
-    const k = this.slowK.update(fastK);
-    if (Number.isNaN(k)) return null;
-    const d = this.slowD.update(k);
-    if (Number.isNaN(d)) return null;
-    this.out.k = k;
-    this.out.d = d;
+    const slowK = this.slowK;
+    if (!slowK.step(fastK)) return null;
+    const slowD = this.slowD;
+    if (!slowD.step(slowK.mean)) return null;
+    this.out.k = slowK.mean;
+    this.out.d = slowD.mean;
     this.ready = true;
     return this.out;
   }

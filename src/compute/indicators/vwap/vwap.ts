@@ -58,7 +58,12 @@ export class Vwap extends ScalarHlcvIndicator<Ohlcv> {
     this.name = `VWAP(${this.sessionMicros},${this.anchorMicros})`;
   }
 
-  update(bar: Ohlcv, tsMicros?: number): number | null {
+  override update(bar: Ohlcv, tsMicros?: number): number | null {
+    return this.step(bar, tsMicros) ? this.value : null;
+  }
+
+  /** As `update`, returning readiness (always true) and leaving the value in `current`. */
+  step(bar: Ohlcv, tsMicros?: number): boolean {
     const ts = tsMicros ?? (bar as Partial<TimedOhlcv>).tsOpen;
     if (typeof ts !== 'number' || !Number.isFinite(ts)) {
       throw new MissingBarTimeError(`${this.name}: the bar has no time; pass update(bar, tsMicros) or a bar with a numeric tsOpen`);
@@ -77,7 +82,7 @@ export class Vwap extends ScalarHlcvIndicator<Ohlcv> {
     this.sumV += v;
     this.value = this.sumV > 0 ? this.sumPv / this.sumV : tp;
     this.ready = true;
-    return this.value;
+    return true;
   }
 
   protected clear(): void {

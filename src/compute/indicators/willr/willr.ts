@@ -21,16 +21,16 @@ export class WillR extends ScalarHlcvIndicator<Ohlcv> {
     this.lookback = period - 1;
   }
 
-  update(bar: Ohlcv): number | null {
+  step(bar: Ohlcv): boolean {
     this.highs.push(bar.high);
     this.lows.push(bar.low);
-    if (this.highs.count < this.period) return null;
+    if (this.highs.count < this.period) return false;
     const highest = this.highs.value;
     // TA-Lib's arithmetic: divide by (range / -100), compared with exactly 0.
     const diff = (highest - this.lows.value) / -100;
     this.value = diff !== 0 ? (highest - bar.close) / diff : 0;
     this.ready = true;
-    return this.value;
+    return true;
   }
 
   protected clear(): void {
