@@ -35,6 +35,7 @@ describe('BarSpec', () => {
     expect(() => BarSpec.of(1, BarUnit.Minute, 'open' as PriceSource)).toThrow(/^source: /);
     expect(() => BarSpec.of(Number.NaN, BarUnit.Volume)).toThrow(/^step: /);
     expect(() => BarSpec.of(Infinity, BarUnit.Volume)).toThrow(/^step: /);
+    expect(() => BarSpec.of(200_000, BarUnit.Day)).toThrow(/^step: time bar step too long/);
   });
 
   it('gives durations for time bars only', () => {

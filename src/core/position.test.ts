@@ -70,6 +70,7 @@ describe('Position', () => {
     p.apply(buy('1', '100'));
     p.apply(buy('1', '101'));
     expect(p.side).toBe(PositionSide.Long);
+    expect(p.isLong && !p.isShort).toBe(true);
     expect(p.quantity.toString()).toBe('2.000');
     expect(p.avgPxOpen()?.toString()).toBe('100.500000');
     expect(money(p.unrealizedPnl(Price.parse('102')))).toBe('3');
@@ -94,6 +95,7 @@ describe('Position', () => {
     p.apply(sell('2', '100'));
     expect(p.side).toBe(PositionSide.Short);
     expect(p.signedQty()).toBe(-2);
+    expect(p.isShort && !p.isLong && !p.isFlat).toBe(true);
     expect(p.signedQtyRaw).toBe(-2000n);
     expect(money(p.unrealizedPnl(Price.parse('90')))).toBe('20');
     const flip = buy('3', '95');

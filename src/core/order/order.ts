@@ -403,13 +403,28 @@ export class Order {
   }
 
   private updateProblem(e: OrderUpdated): string | undefined {
-    if (!Quantity.isQuantity(e.quantity) || !e.quantity.gt(this._filledQty)) {
-      return `updated quantity ${String(e.quantity)} must exceed the filled quantity ${this._filledQty}`;
+    return this.updateProblemFor(e)?.reason;
+  }
+
+  /**
+   * Why the order could not take this quantity (new total) and these prices, or undefined when it can:
+   * the check shared by OrderUpdated events and ModifyOrder commands.
+   */
+  updateProblemFor(change: {
+    readonly quantity: Quantity;
+    readonly price?: Price | undefined;
+    readonly triggerPrice?: Price | undefined;
+  }): { readonly field: string; readonly reason: string } | undefined {
+    const { quantity, price, triggerPrice } = change;
+    if (!Quantity.isQuantity(quantity) || !quantity.gt(this._filledQty)) {
+      return { field: 'quantity', reason: `updated quantity ${String(quantity)} must exceed the filled quantity ${this._filledQty}` };
     }
     const t = this.orderType;
-    if (e.price !== undefined && !(LIMIT_PRICED.has(t) && e.price.isPositive())) return `a ${t} order cannot take the limit price ${e.price}`;
-    if (e.triggerPrice !== undefined && !(STOPS.has(t) && e.triggerPrice.isPositive())) {
-      return `a ${t} order cannot take the trigger price ${e.triggerPrice}`;
+    if (price !== undefined && !(LIMIT_PRICED.has(t) && Price.isPrice(price) && price.isPositive())) {
+      return { field: 'price', reason: `a ${t} order cannot take the limit price ${String(price)}` };
+    }
+    if (triggerPrice !== undefined && !(STOPS.has(t) && Price.isPrice(triggerPrice) && triggerPrice.isPositive())) {
+      return { field: 'triggerPrice', reason: `a ${t} order cannot take the trigger price ${String(triggerPrice)}` };
     }
     return undefined;
   }
