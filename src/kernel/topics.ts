@@ -76,8 +76,8 @@ function join(...tokens: string[]): string {
 
 /**
  * Returns the engine's canonical (internalised) copy of `s`. V8 internalises property names; a topic that
- * is internalised compares by pointer and has its hash ready, which roughly doubles the bus's dispatch
- * rate when consecutive messages go to different topics. Harmless on engines that do not do this.
+ * is internalised compares by pointer and has its hash ready, which made the bus's topic lookup up to twice
+ * as fast in a micro-benchmark over 100 topics. Harmless on engines that do not do this.
  */
 function intern(s: string): string {
   return Object.keys({ [s]: 0 })[0];

@@ -133,8 +133,6 @@ export class InProcessBus implements MessageBus {
   private handlerErrors = 0;
   private closed = false;
   private readonly errorTopic = topics.busErrors();
-  private lastTopic: string | undefined = undefined;
-  private lastHandlers: readonly Sub[] = NO_HANDLERS;
 
   constructor(options: InProcessBusOptions) {
     this.clock = options.clock;
@@ -143,16 +141,8 @@ export class InProcessBus implements MessageBus {
   }
 
   publish<M>(topic: Topic<M>, message: M): void {
-    let handlers: readonly Sub[] | undefined;
-    // Market data arrives in runs on one topic; comparing with the last topic (usually the same string
-    // instance, from the switchboard's memo) is cheaper than hashing into the map.
-    if (topic === this.lastTopic) handlers = this.lastHandlers;
-    else {
-      handlers = this.resolved[topic];
-      if (handlers === undefined) handlers = this.resolve(topic);
-      this.lastTopic = topic;
-      this.lastHandlers = handlers;
-    }
+    let handlers = this.resolved[topic];
+    if (handlers === undefined) handlers = this.resolve(topic);
     this.published++;
     for (let i = 0; i < handlers.length; i++) {
       const s = handlers[i];
@@ -258,7 +248,6 @@ export class InProcessBus implements MessageBus {
     if (this.timeoutAlertAt !== Infinity) this.clock.cancelTimer(this.timeoutTimer);
     this.timeoutAlertAt = Infinity;
     this.clearResolved();
-    this.lastTopic = undefined;
   }
 
   stats(): BusStats {
@@ -298,7 +287,6 @@ export class InProcessBus implements MessageBus {
 
   /** Forgets the resolution of every topic the subscription's pattern matches. */
   private invalidate(sub: Sub): void {
-    this.lastTopic = undefined;
     if (!sub.wildcard) {
       this.forget(sub.pattern);
       return;
