@@ -2,3 +2,4 @@
 export * from './contract.js';
 export * from './series.js';
 export * from './talib.js';
+export * from './references.js';
