@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
 import { UnixMicros } from '../../core/time.js';
 import { TestClock } from '../clock/test-clock.js';
 import type { HandlerFailed } from '../messages.js';
@@ -165,5 +166,58 @@ describe('InProcessBus', () => {
     await new Promise((r) => setImmediate(r));
     expect(outcomes.at(-1)).toBe('closed@300:BusClosedError');
     expect(clock.timerNames()).toEqual([]);
+  });
+});
+
+/** NATS matching written independently of topic.ts: the pattern becomes a regular expression. */
+function referenceMatch(pattern: string, topic: string): boolean {
+  const re = pattern
+    .split('.')
+    .map((t) => (t === '*' ? '[^.]+' : t === '>' ? '[^.]+(\\.[^.]+)*' : t.replace(/[^A-Za-z0-9]/g, '\\$&')))
+    .join('\\.');
+  return new RegExp(`^${re}$`).test(topic);
+}
+
+describe('InProcessBus against a reference model', () => {
+  const token = fc.constantFrom('a', 'b', 'c');
+  const topicArb = fc.array(token, { minLength: 1, maxLength: 3 }).map((ts) => ts.join('.'));
+  const patternArb = fc
+    .array(fc.constantFrom('a', 'b', '*'), { minLength: 1, maxLength: 3 })
+    .chain((ts) => fc.boolean().map((tail) => (tail ? [...ts.slice(0, -1), '>'] : ts).join('.')));
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('sub' as const), pattern: patternArb, priority: fc.integer({ min: -1, max: 1 }) }),
+    fc.record({ kind: fc.constant('unsub' as const), index: fc.nat() }),
+    fc.record({ kind: fc.constant('pub' as const), topic: topicArb }),
+  );
+
+  it('delivers exactly what naive matching over the live subscriptions delivers, in priority then subscription order', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const bus = newBus();
+        const got: string[] = [];
+        const live: { id: number; pattern: string; priority: number; sub: { unsubscribe(): void } }[] = [];
+        const expected: string[] = [];
+        let next = 0;
+        let msg = 0;
+        for (const o of ops) {
+          if (o.kind === 'sub') {
+            const id = next++;
+            const sub = bus.subscribe(P(o.pattern), (m, t) => got.push(`${id}:${t}:${m}`), { priority: o.priority });
+            live.push({ id, pattern: o.pattern, priority: o.priority, sub });
+          } else if (o.kind === 'unsub') {
+            if (live.length === 0) continue;
+            const [victim] = live.splice(o.index % live.length, 1);
+            victim.sub.unsubscribe();
+          } else {
+            const m = msg++;
+            const receivers = live.filter((l) => referenceMatch(l.pattern, o.topic)).sort((x, y) => y.priority - x.priority || x.id - y.id);
+            for (const r of receivers) expected.push(`${r.id}:${o.topic}:${m}`);
+            bus.publish(T(o.topic), m);
+          }
+        }
+        expect(got).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
