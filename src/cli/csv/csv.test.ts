@@ -7,7 +7,9 @@ import { Price, Quantity } from '../../core/price.js';
 import { UnixMicros } from '../../core/time.js';
 import { BadRows, CsvInputError, CsvRowError } from './errors.js';
 import { CsvOutput } from './output.js';
-import { openCsv, scanDecimals, splitCsvLine } from './reader.js';
+import { openCsv, plainDecimalRaw, scanDecimals, splitCsvLine } from './reader.js';
+import fc from 'fast-check';
+import { parseDecimalRaw } from '../../core/decimal.js';
 import type { CsvRow } from './reader.js';
 import { BARS_SCHEMA, TRADES_SCHEMA, formatBar, formatMillis, readBarRow } from './formats.js';
 import { captureIo, tempDirWith } from './testing/io.js';
@@ -75,8 +77,41 @@ describe('CSV reader', () => {
   });
 
   it('scans the largest number of decimals per column', async () => {
-    const dir = tempDirWith({ 'f.csv': 'timestamp,price,size\n1,1.5,2\n2,0.125,oops\n3,,1e-4\n' });
+    const dir = tempDirWith({ 'f.csv': 'timestamp,price,size\n1,1.5,2\n2,0.125,oops\n3,,1e-4\n4,"2.5",1.0000000000001\n5,7.25,1\n' });
     expect(await scanDecimals(join(dir, 'f.csv'), 'f.csv', TRADES_SCHEMA, ['price', 'size', 'side'])).toEqual({ price: 3, size: 4, side: 0 });
+    const plain = tempDirWith({ 'f.csv': 'price,timestamp,size\n1.5,1.123,2\n0.12,2,1.00\n3,3,0.1234567890123\n' });
+    expect(await scanDecimals(join(plain, 'f.csv'), 'f.csv', TRADES_SCHEMA, ['price', 'size'])).toEqual({ price: 2, size: 2 });
+  });
+
+  it('parses plain decimals like the full parser, and leaves everything else to it', () => {
+    const plainArb = fc
+      .tuple(fc.constantFrom('', '-', '+'), fc.stringMatching(/^\d{0,9}$/), fc.option(fc.stringMatching(/^\d{0,8}$/)), fc.integer({ min: 0, max: 8 }))
+      .map(([sign, int, frac, p]) => [`${sign}${int}${frac === null ? '' : `.${frac}`}`, p] as const);
+    fc.assert(
+      fc.property(plainArb, ([s, p]) => {
+        let expected: number;
+        try {
+          expected = parseDecimalRaw(s, p);
+        } catch {
+          expected = Number.NaN;
+        }
+        const got = plainDecimalRaw(s, p);
+        // A number from the fast path is the full parser's; NaN means "ask the full parser", which is always
+        // allowed, and is required whenever the full parser rejects the text.
+        if (!Number.isNaN(got)) expect(got).toBe(expected);
+        if (Number.isNaN(expected)) expect(got).toBeNaN();
+      }),
+    );
+    expect(plainDecimalRaw('0.00141342', 8)).toBe(141342);
+    expect(plainDecimalRaw('23.0', 1)).toBe(230);
+    expect(plainDecimalRaw('23.10', 1)).toBe(231);
+    expect(plainDecimalRaw('-0.5', 2)).toBe(-50);
+    expect(plainDecimalRaw('1.05', 1)).toBeNaN();
+    expect(plainDecimalRaw('1e3', 0)).toBeNaN();
+    expect(plainDecimalRaw(' 1', 0)).toBeNaN();
+    expect(plainDecimalRaw('1234567890123456', 0)).toBeNaN();
+    expect(plainDecimalRaw('99999999', 9)).toBeNaN();
+    expect(plainDecimalRaw('1', 16)).toBeNaN();
   });
 });
 

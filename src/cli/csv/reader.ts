@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { parseDecimalRaw } from '../../core/decimal.js';
+import { MAX_PRECISION, parseDecimalRaw } from '../../core/decimal.js';
 import { ParseError } from '../../core/errors.js';
 import { Price, Quantity, inferPrecision } from '../../core/price.js';
 import { BadRows, CsvInputError, CsvRowError } from './errors.js';
@@ -36,6 +36,49 @@ export function splitCsvLine(line: string): string[] {
   }
   out.push(cur);
   return out;
+}
+
+/** Largest digit count that accumulates exactly in a double (10^15 < 2^53). */
+const MAX_PLAIN_DIGITS = 15;
+const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
+
+/**
+ * A plain decimal (`123`, `-0.00141342`, `+5.`) as an integer scaled by 10^precision, without a regex, a
+ * BigInt or a float: the hot path of reading large CSV files. Returns NaN whenever the text needs the full
+ * parser (exponent, spaces, more than 15 digits, non-zero digits beyond the precision, junk), which then
+ * either parses it or reports why not.
+ */
+export function plainDecimalRaw(s: string, precision: number): number {
+  const n = s.length;
+  let i = 0;
+  let neg = false;
+  const c0 = s.charCodeAt(0);
+  if (c0 === 45) {
+    neg = true;
+    i = 1;
+  } else if (c0 === 43) i = 1;
+  let raw = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (frac >= 0) {
+        if (frac >= precision) {
+          if (c !== 48) return Number.NaN;
+          continue;
+        }
+        frac++;
+      }
+      if (++digits > MAX_PLAIN_DIGITS) return Number.NaN;
+      raw = raw * 10 + (c - 48);
+    } else if (c === 46 && frac < 0) frac = 0;
+    else return Number.NaN;
+  }
+  if (digits === 0 || precision > 15) return Number.NaN;
+  const scaled = raw * POW10[precision - (frac < 0 ? 0 : frac)];
+  if (!Number.isSafeInteger(scaled)) return Number.NaN;
+  return neg && scaled !== 0 ? -scaled : scaled;
 }
 
 /** Column positions after header mapping: schema name -> 0-based index in the file. */
@@ -120,16 +163,22 @@ export class CsvRow {
 
   /** Epoch milliseconds (up to 3 decimals) to integer microseconds. */
   timestampMs(key: string): number {
+    const fast = plainDecimalRaw(this.text(key), 3);
+    if (fast >= 0) return fast;
     const micros = this.parsed(key, (s) => parseDecimalRaw(s, 3, key));
     if (micros < 0) this.fail(key, `negative timestamp: ${this.text(key)}`);
     return micros;
   }
 
   price(key: string, precision: number): Price {
+    const fast = plainDecimalRaw(this.text(key), precision);
+    if (!Number.isNaN(fast)) return Price.fromRaw(fast, precision);
     return this.parsed(key, (s) => Price.parse(s, precision));
   }
 
   quantity(key: string, precision: number): Quantity {
+    const fast = plainDecimalRaw(this.text(key), precision);
+    if (fast >= 0) return Quantity.fromRaw(fast, precision);
     return this.parsed(key, (s) => Quantity.parse(s, precision));
   }
 
@@ -156,6 +205,8 @@ export interface OpenCsv {
   readonly header: CsvHeader;
   /** Data rows in file order. Rows with the wrong number of cells go to `badRows`. */
   rows(): AsyncGenerator<CsvRow>;
+  /** The non-blank data lines as text (for a quick first pass). Use either this or `rows`, once. */
+  lines(): AsyncGenerator<string>;
 }
 
 /**
@@ -215,7 +266,18 @@ export async function openCsv(path: string, display: string, schema: CsvSchema, 
       lines.close();
     }
   }
-  return { header, rows };
+  async function* dataLines(): AsyncGenerator<string> {
+    try {
+      for (;;) {
+        const next = await it.next();
+        if (next.done) return;
+        if (next.value.trim() !== '') yield next.value;
+      }
+    } finally {
+      lines.close();
+    }
+  }
+  return { header, rows, lines: dataLines };
 }
 
 /**
@@ -226,17 +288,39 @@ export async function scanDecimals(path: string, display: string, schema: CsvSch
   const csv = await openCsv(path, display, schema, new BadRows(true));
   const out: Record<string, number> = Object.fromEntries(keys.map((k) => [k, 0]));
   const present = keys.filter((k) => csv.header.has(k));
-  for await (const row of csv.rows()) {
-    for (const k of present) {
-      const s = row.text(k);
-      if (s === '') continue;
-      try {
-        const p = inferPrecision(s);
-        if (p > out[k]) out[k] = p;
-      } catch {
-        // Reported with its line and column by the pass that parses the rows.
-      }
+  // slot[column] = index into `max` of the key read from that column, -1 for other columns.
+  const slot = new Int32Array(csv.header.names.length).fill(-1);
+  present.forEach((k, j) => (slot[csv.header.indexOf(k)!] = j));
+  const max = new Int32Array(present.length);
+  const widen = (j: number, cell: string) => {
+    try {
+      const p = inferPrecision(cell);
+      if (p > max[j]) max[j] = p;
+    } catch {
+      // Reported with its line and column by the pass that parses the rows.
+    }
+  };
+  for await (const line of csv.lines()) {
+    if (line.includes('"') || line.includes('e') || line.includes('E')) {
+      const cells = splitCsvLine(line);
+      for (let c = 0; c < cells.length && c < slot.length; c++) if (slot[c] >= 0 && cells[c].trim() !== '') widen(slot[c], cells[c].trim());
+      continue;
+    }
+    // Plain lines: count the digits after each target cell's '.' in place, without splitting.
+    let col = 0;
+    let frac = -1;
+    for (let i = 0; i <= line.length; i++) {
+      const c = i < line.length ? line.charCodeAt(i) : 44;
+      if (c === 44) {
+        const j = col < slot.length ? slot[col] : -1;
+        // More decimals than any Price can hold is left for the parsing pass to report.
+        if (j >= 0 && frac > max[j] && frac <= MAX_PRECISION) max[j] = frac;
+        col++;
+        frac = -1;
+      } else if (c === 46) frac = 0;
+      else if (frac >= 0 && c >= 48 && c <= 57) frac++;
     }
   }
+  present.forEach((k, j) => (out[k] = max[j]));
   return out;
 }
