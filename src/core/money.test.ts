@@ -132,6 +132,11 @@ describe('Money arithmetic', () => {
     );
   });
 
+  it('compares numerically in a numeric context', () => {
+    expect((usd('9.00') as unknown as number) < (usd('10.00') as unknown as number)).toBe(true);
+    expect(`${usd('1.5')}`).toBe('1.5 USD');
+  });
+
   it('sums a list', () => {
     expect(Money.sum([usd('1.10'), usd('2.205'), usd('-0.005')], USD, 2).toDecimalString()).toBe('3.300');
     expect(Money.sum([], USD, 2).toString()).toBe('0.00 USD');

@@ -114,6 +114,11 @@ export class Money {
     return Number(this.toDecimalString());
   }
 
+  /** In a numeric context (`a < b`) the float value, elsewhere the text; prefer `compare` (exact). */
+  [Symbol.toPrimitive](hint: string): string | number {
+    return hint === 'number' ? this.toNumber() : this.toString();
+  }
+
   /** The raw value at a larger or equal precision (exact). */
   toBigRaw(precision: number): bigint {
     if (precision < this.precision) throw new InvariantError(`cannot rescale ${this} down to ${precision} decimals exactly`);

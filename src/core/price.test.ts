@@ -100,6 +100,19 @@ describe('Price parsing and formatting', () => {
   });
 });
 
+describe('coercion', () => {
+  it('compares numerically, not as strings, when used with < and >', () => {
+    const nine = Price.parse('9.00');
+    const ten = Price.parse('10.00');
+    // Without Symbol.toPrimitive these would compare "9.00" and "10.00" as strings.
+    expect((nine as unknown as number) < (ten as unknown as number)).toBe(true);
+    expect((ten as unknown as number) > (nine as unknown as number)).toBe(true);
+    expect(+Quantity.parse('2.5')).toBe(2.5);
+    expect(`${ten}`).toBe('10.00');
+    expect(String(nine)).toBe('9.00');
+  });
+});
+
 describe('Quantity', () => {
   it('is never negative', () => {
     expect(() => Quantity.parse('-1')).toThrow(/quantity must not be negative/);

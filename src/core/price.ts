@@ -61,6 +61,14 @@ export abstract class Fixed<T extends Fixed<T>> {
     return this.toString();
   }
 
+  /**
+   * `a < b` on two objects would otherwise compare their strings ("10.00" < "9.00"): in a numeric context
+   * the value is its float, elsewhere its exact text. Prefer `compare`/`lt` (exact) in code.
+   */
+  [Symbol.toPrimitive](hint: string): string | number {
+    return hint === 'number' ? this.toNumber() : this.toString();
+  }
+
   /** Compares by value across precisions: -1, 0 or 1. Never overflows. */
   compare(other: Fixed<T>): number {
     if (this.precision === other.precision) return Math.sign(this.raw - other.raw);
