@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { BinanceSimulator } from '../sim/index.js';
+import type { Bar, TradeTick } from '../../core/data.js';
+import { BinanceDataClient, streamName } from './data-client.js';
+import type { DataClientStatus } from './data-client.js';
+import { resolveBinanceDataConfig } from './config.js';
+
+const sims: BinanceSimulator[] = [];
+const clients: BinanceDataClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.stop()));
+  await Promise.all(sims.splice(0).map((s) => s.close()));
+});
+
+async function until(what: string, cond: () => boolean, ms = 15_000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function setup(kind: 'spot' | 'usdm' = 'spot') {
+  const sim = await BinanceSimulator.start({ kind, symbols: ['BTCUSDT', 'ETHUSDT'], seed: 7, speed: 5 });
+  sims.push(sim);
+  const trades: TradeTick[] = [];
+  const bars: Bar[] = [];
+  const statuses: DataClientStatus[] = [];
+  let deltas = 0;
+  let snapshots = 0;
+  let quotes = 0;
+  const client = new BinanceDataClient(
+    { market: kind === 'spot' ? 'spot' : 'futures', wsUrl: sim.wsUrl, restUrl: sim.restUrl, backoffBaseMs: 20, backoffCapMs: 200, staleCheckEveryMs: 200 },
+    {
+      handlers: {
+        onTrade: (t) => trades.push(t),
+        onBar: (b) => bars.push(b),
+        onQuote: () => quotes++,
+        onBookDeltas: () => deltas++,
+        onBookSnapshot: () => snapshots++,
+        onStatus: (s) => statuses.push(s),
+      },
+    },
+  );
+  clients.push(client);
+  return { sim, client, trades, bars, statuses, counts: () => ({ deltas, snapshots, quotes }) };
+}
+
+describe('BinanceDataClient against the exchange simulator', () => {
+  it('loads instruments, subscribes, syncs the book, measures the time offset', async () => {
+    const { client, trades, counts, statuses } = await setup();
+    const info = await client.loadInstruments();
+    expect(info.symbols.map((s) => s.symbol).sort()).toEqual(['BTCUSDT', 'ETHUSDT']);
+    const offset = await client.measureTimeOffset();
+    expect(Math.abs(offset ?? Infinity)).toBeLessThan(5_000_000);
+    await client.subscribe([
+      { symbol: 'BTCUSDT', kind: 'depth' },
+      { symbol: 'btcusdt', kind: 'aggTrade' },
+      { symbol: 'BTCUSDT', kind: 'bookTicker' },
+      { symbol: 'ETHUSDT', kind: 'trade' },
+    ]);
+    await until('book sync', () => client.bookSync('BTCUSDT')?.state === 'synced' && counts().deltas > 3);
+    await until('trades', () => trades.length > 5 && counts().quotes > 3);
+    const book = client.book('BTCUSDT')!;
+    expect(book.isCrossed()).toBe(false);
+    expect(book.bids.length).toBeGreaterThan(0);
+    expect(counts().snapshots).toBe(1);
+    expect(statuses.some((s) => s.type === 'book_synced')).toBe(true);
+    expect((await client.listSubscriptions()).sort()).toEqual(['btcusdt@aggTrade', 'btcusdt@bookTicker', 'btcusdt@depth@100ms', 'ethusdt@trade']);
+    await client.unsubscribe([{ symbol: 'ETHUSDT', kind: 'trade' }]);
+    expect(await client.listSubscriptions()).not.toContain('ethusdt@trade');
+    expect(client.timeOffset.samples).toBeGreaterThan(0);
+    expect(client.rejections.count('BINANCE')).toBe(0);
+  });
+
+  it('resyncs the book on a sequence gap and counts malformed frames', async () => {
+    const { sim, client, statuses } = await setup();
+    await client.loadInstruments();
+    await client.subscribe([{ symbol: 'BTCUSDT', kind: 'depth' }]);
+    await until('book sync', () => client.bookSync('BTCUSDT')?.state === 'synced');
+    sim.applyFault({ type: 'gap', symbol: 'BTCUSDT', count: 5 });
+    await until('gap detected', () => statuses.some((s) => s.type === 'book_gap'));
+    await until('resynced', () => statuses.filter((s) => s.type === 'book_synced').length >= 2);
+    expect(client.bookSync('BTCUSDT')!.gaps).toBeGreaterThanOrEqual(1);
+    sim.applyFault({ type: 'malformed', kind: 'invalid-json', count: 2 });
+    sim.applyFault({ type: 'malformed', kind: 'negative-price', count: 1 });
+    await until('rejections', () => client.rejections.count('BINANCE') >= 3);
+    expect(client.rejections.count('BINANCE', 'invalid_json')).toBe(2);
+    expect(client.bookSync('BTCUSDT')!.book.isCrossed()).toBe(false);
+  });
+
+  it('after a disconnect: reconnects, resubscribes, backfills aggTrades with no hole and no duplicate', async () => {
+    const { sim, client, trades, bars, statuses } = await setup();
+    await client.loadInstruments();
+    await client.subscribe([
+      { symbol: 'BTCUSDT', kind: 'aggTrade' },
+      { symbol: 'BTCUSDT', kind: 'depth' },
+      { symbol: 'BTCUSDT', kind: 'kline', interval: '1s' },
+    ]);
+    await until('trades and bars', () => trades.length > 3 && bars.length > 1);
+    // Frames lost before the disconnect are only recoverable over REST.
+    sim.applyFault({ type: 'stall', ms: 1500, drop: true });
+    await new Promise((r) => setTimeout(r, 1600));
+    sim.applyFault({ type: 'disconnect', mode: 'terminate' });
+    await until('reconnect', () => statuses.some((s) => s.type === 'connected' && s.reconnect));
+    await until('backfill', () => statuses.filter((s) => s.type === 'backfill').length >= 2);
+    const filled = statuses.flatMap((s) => (s.type === 'backfill' ? [[s.stream, s.count] as const] : []));
+    expect(filled.find(([st]) => st === 'btcusdt@aggTrade')?.[1]).toBeGreaterThan(0);
+    expect(filled.find(([st]) => st === 'btcusdt@kline_1s')?.[1]).toBeGreaterThan(0);
+    const before = trades.length;
+    await until('live trades after backfill', () => trades.length > before + 3);
+    const ids = trades.map((t) => Number(t.tradeId));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (let k = 1; k < ids.length; k++) expect(ids[k]).toBe(ids[k - 1] + 1);
+    // Bars: one per second, none missing, none twice.
+    await until('bars after the outage', () => bars.length > 5);
+    for (let k = 1; k < bars.length; k++) expect(bars[k].tsOpen - bars[k - 1].tsOpen).toBe(1_000_000);
+    await until('book resynced', () => client.bookSync('BTCUSDT')?.state === 'synced');
+    expect(statuses.some((s) => s.type === 'disconnected' && s.retryInMs !== undefined && s.retryInMs <= 200)).toBe(true);
+  });
+
+  it('futures: books chain by pu', async () => {
+    const { client, counts } = await setup('usdm');
+    const info = await client.loadInstruments();
+    expect(info.symbols[0].instrumentId).toMatch(/\.BINANCE_FUTURES$/);
+    await client.subscribe([{ symbol: 'BTCUSDT', kind: 'depth' }]);
+    await until('book sync', () => client.bookSync('BTCUSDT')?.state === 'synced' && counts().deltas > 3);
+    expect(client.bookSync('BTCUSDT')!.gaps).toBe(0);
+  });
+});
+
+describe('BinanceDataClient configuration', () => {
+  it('fills market defaults and enforces the venue limits', () => {
+    const spot = resolveBinanceDataConfig({});
+    expect([spot.wsUrl, spot.restUrl, spot.maxStreamsPerConnection]).toEqual(['wss://stream.binance.com:9443', 'https://api.binance.com', 1024]);
+    const fut = resolveBinanceDataConfig({ market: 'futures', restUrl: 'http://127.0.0.1:9/' });
+    expect([fut.wsUrl, fut.restUrl, fut.maxStreamsPerConnection]).toEqual(['wss://fstream.binance.com', 'http://127.0.0.1:9', 200]);
+    expect(() => resolveBinanceDataConfig({ market: 'futures', maxStreamsPerConnection: 300 })).toThrow(/maxStreamsPerConnection: Binance futures allows at most 200/);
+    expect(() => resolveBinanceDataConfig({ controlMessagesPerSecond: 6 })).toThrow(/at most 5 incoming/);
+    expect(() => resolveBinanceDataConfig({ wsUrl: 'nope' })).toThrow(/wsUrl/);
+    expect(() => resolveBinanceDataConfig({ backoffBaseMs: 10, backoffCapMs: 5 })).toThrow(/backoffCapMs/);
+    expect(() => resolveBinanceDataConfig({ rotateAfterMs: 25 * 3600 * 1000 })).toThrow(/rotateAfterMs/);
+  });
+
+  it('names streams as Binance does', () => {
+    expect(streamName({ symbol: 'BTCUSDT', kind: 'depth' })).toBe('btcusdt@depth@100ms');
+    expect(streamName({ symbol: 'BTCUSDT', kind: 'kline', interval: '5m' })).toBe('btcusdt@kline_5m');
+    expect(streamName({ symbol: 'BTCUSDT', kind: 'kline' })).toBe('btcusdt@kline_1m');
+    expect(streamName({ symbol: 'BTCUSDT', kind: 'bookTicker' })).toBe('btcusdt@bookTicker');
+  });
+
+  it('refuses to subscribe without instruments or to an unknown symbol', async () => {
+    const c = new BinanceDataClient({ wsUrl: 'ws://127.0.0.1:1', restUrl: 'http://127.0.0.1:1' }, { handlers: {}, lookup: () => undefined });
+    await expect(c.subscribe([{ symbol: 'X', kind: 'trade' }])).rejects.toThrow(/unknown symbol X/);
+    const d = new BinanceDataClient({}, { handlers: {} });
+    await expect(d.subscribe([{ symbol: 'X', kind: 'trade' }])).rejects.toThrow(/no instruments/);
+    await c.stop();
+  });
+});
