@@ -4,6 +4,9 @@ import { BarSpec } from '../core/bar-spec.js';
 import { AccountId, InstrumentId, StrategyId, Venue } from '../core/identifiers.js';
 import { decodeToken, encodeToken, topics } from './topics.js';
 import { Topic, TopicError, topicMatches } from './bus/topic.js';
+import { InProcessBus } from './bus/in-process-bus.js';
+import { TestClock } from './clock/test-clock.js';
+import { quote, trade } from './testing/market-data.js';
 
 const BTC = InstrumentId.parse('BTCUSDT.BINANCE');
 const SLASH = InstrumentId.parse('BTC/USDT.COINBASE');
@@ -87,6 +90,23 @@ describe('topics', () => {
         }
       }),
     );
+  });
+});
+
+describe('typed topics', () => {
+  it('tie each topic to its message type at compile time', () => {
+    const bus = new InProcessBus({ clock: new TestClock() });
+    const got: string[] = [];
+    bus.subscribe(topics.allData(), (m) => got.push(m.type));
+    const t = trade(BTC, '1', 1);
+    bus.publish(topics.trades(BTC), t);
+    // @ts-expect-error a trade topic carries TradeTick, not QuoteTick
+    bus.publish(topics.trades(BTC), quote(BTC, '1', '2', 1));
+    // @ts-expect-error a pattern cannot be published to
+    expect(() => bus.publish(topics.allTrades(), t)).toThrow(/wildcards/);
+    // @ts-expect-error topics are built by the switchboard, not typed as strings
+    bus.publish('data.trade.BINANCE.BTCUSDT', t);
+    expect(got).toEqual(['trade', 'quote', 'trade']);
   });
 });
 
