@@ -26,6 +26,16 @@ describe('InProcessBus', () => {
     expect(got).toBe(7);
   });
 
+  it('knows exactly whether a topic has subscribers', () => {
+    const bus = newBus();
+    expect(bus.hasSubscribers(T('h.x'))).toBe(false);
+    const s = bus.subscribe(P('h.*'), () => {});
+    expect(bus.hasSubscribers(T('h.x'))).toBe(true);
+    expect(bus.hasSubscribers(T('h.x.y'))).toBe(false);
+    s.unsubscribe();
+    expect(bus.hasSubscribers(T('h.x'))).toBe(false);
+  });
+
   it('skips a handler unsubscribed by an earlier handler during the same dispatch', () => {
     const bus = newBus();
     const got: string[] = [];

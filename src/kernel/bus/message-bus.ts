@@ -57,7 +57,10 @@ export const DEFAULT_REQUEST_TIMEOUT_MICROS = 5_000_000;
 export interface MessageBus {
   publish<M>(topic: Topic<M>, message: M): void;
   subscribe<M>(pattern: TopicPattern<M>, handler: Handler<M>, options?: SubscribeOptions): Subscription;
-  /** Whether anything would receive a message on `topic`, so a publisher can skip building it. */
+  /**
+   * False only when nothing can receive a message on `topic`, so a publisher may skip building it. Exact
+   * in-process; a remote bus cannot see other processes' subscriptions and answers true.
+   */
   hasSubscribers(topic: Topic): boolean;
   request<Q, R>(endpoint: Endpoint<Q, R>, request: Q, options?: RequestOptions): Promise<R>;
   /** Registers a responder; with several on one endpoint, each request goes to one of them (a NATS queue group). */
