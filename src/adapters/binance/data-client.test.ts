@@ -119,6 +119,31 @@ describe('BinanceDataClient against the exchange simulator', () => {
     expect(statuses.some((s) => s.type === 'disconnected' && s.retryInMs !== undefined && s.retryInMs <= 200)).toBe(true);
   });
 
+  it('rotates connections before the venue cut with an overlap, and reports stale streams', async () => {
+    const sim = await BinanceSimulator.start({ symbols: ['BTCUSDT'], seed: 3, speed: 5 });
+    sims.push(sim);
+    const trades: TradeTick[] = [];
+    const statuses: DataClientStatus[] = [];
+    const client = new BinanceDataClient(
+      { wsUrl: sim.wsUrl, restUrl: sim.restUrl, rotateAfterMs: 400, rotationOverlapMs: 150, staleAfterMs: 300, staleCheckEveryMs: 50, backoffBaseMs: 20, backoffCapMs: 50 },
+      { handlers: { onTrade: (t) => trades.push(t), onStatus: (s) => statuses.push(s) } },
+    );
+    clients.push(client);
+    await client.loadInstruments();
+    await client.subscribe([{ symbol: 'BTCUSDT', kind: 'aggTrade' }, { symbol: 'BTCUSDT', kind: 'depth' }]);
+    await until('a rotation', () => statuses.some((s) => s.type === 'rotated'));
+    const before = trades.length;
+    await until('trades after rotation', () => trades.length > before + 3);
+    const ids = trades.map((t) => Number(t.tradeId));
+    expect(new Set(ids).size).toBe(ids.length);
+    for (let k = 1; k < ids.length; k++) expect(ids[k]).toBe(ids[k - 1] + 1);
+    expect(client.connectionCount).toBeLessThanOrEqual(2);
+    sim.applyFault({ type: 'stall', ms: 800 });
+    await until('stale', () => statuses.some((s) => s.type === 'stale' && s.stream === 'btcusdt@depth@100ms'));
+    // Every stream of the connection went quiet: the socket is replaced (a heartbeat loss, not a quiet symbol).
+    await until('reconnect after staleness', () => statuses.some((s) => s.type === 'connected' && s.reconnect));
+  });
+
   it('futures: books chain by pu', async () => {
     const { client, counts } = await setup('usdm');
     const info = await client.loadInstruments();
