@@ -26,6 +26,17 @@ describe('InProcessBus', () => {
     expect(got).toBe(7);
   });
 
+  it('orders handlers by priority across different patterns too', () => {
+    const bus = newBus();
+    const got: string[] = [];
+    bus.subscribe(T('p.q'), () => got.push('exact'));
+    bus.subscribe(P('p.>'), () => got.push('tail-high'), { priority: 5 });
+    bus.subscribe(P('*.q'), () => got.push('star-low'), { priority: -5 });
+    bus.subscribe(P('p.*'), () => got.push('star'));
+    bus.publish(T('p.q'), 1);
+    expect(got).toEqual(['tail-high', 'exact', 'star', 'star-low']);
+  });
+
   it('knows exactly whether a topic has subscribers', () => {
     const bus = newBus();
     expect(bus.hasSubscribers(T('h.x'))).toBe(false);
