@@ -37,6 +37,16 @@ describe('InProcessBus', () => {
     expect(got).toEqual(['tail-high', 'exact', 'star', 'star-low']);
   });
 
+  it('shares requests round-robin among responders of one endpoint', async () => {
+    const bus = newBus();
+    const ep = topics.endpoint<null, string>('svc', 'who');
+    bus.respond(ep, () => 'r1');
+    bus.respond(ep, () => 'r2');
+    const answers: string[] = [];
+    for (let i = 0; i < 4; i++) answers.push(await bus.request(ep, null));
+    expect(answers).toEqual(['r1', 'r2', 'r1', 'r2']);
+  });
+
   it('knows exactly whether a topic has subscribers', () => {
     const bus = newBus();
     expect(bus.hasSubscribers(T('h.x'))).toBe(false);

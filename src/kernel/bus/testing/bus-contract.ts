@@ -131,13 +131,12 @@ export function describeMessageBusContract(name: string, makeBus: BusFactory): v
       await expect(pending).rejects.toBeInstanceOf(RequestTimeoutError);
     });
 
-    it('spreads requests over several responders and forgets one that unsubscribed', async () => {
+    it('sends each request to one of several responders and forgets one that unsubscribed', async () => {
       const b = await open();
       const r1 = b.respond(e<null, string>('who'), () => 'r1');
       b.respond(e<null, string>('who'), () => 'r2');
-      const answers = new Set<string>();
-      for (let i = 0; i < 4; i++) answers.add(await b.request(e<null, string>('who'), null));
-      expect([...answers].sort()).toEqual(['r1', 'r2']);
+      // Which responder answers is up to the implementation (NATS picks one of a queue group at random).
+      for (let i = 0; i < 4; i++) expect(['r1', 'r2']).toContain(await b.request(e<null, string>('who'), null));
       r1.unsubscribe();
       for (let i = 0; i < 3; i++) expect(await b.request(e<null, string>('who'), null)).toBe('r2');
     });
