@@ -112,6 +112,12 @@ describe('tradewind bars', () => {
     expect(none.err).toMatch(/nope\.csv: line 0: cannot read the file \(ENOENT\)/);
   });
 
+  it('stops with exit code 2 naming the line when a bar volume no longer fits in 2^53', async () => {
+    const r = await bars({ 't.csv': `timestamp,price,size\n1,1,9007199254740990\n2,1,5\n` }, ['--input', 't.csv', '--interval', '1m', '--skip-bad']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/t\.csv: line 3: bar volume overflows 2\^53/);
+  });
+
   it('rejects bad usage with exit code 2', async () => {
     const cases = [[], ['--input', 't.csv'], ['--input', 't.csv', '--interval', '7x'], ['--input', 't.csv', '--interval', '1m-bid'], ['--input', 't.csv', '--interval', '5tick', '--flat'], ['--input', 't.csv', '--interval', '1m', '--bogus']];
     for (const args of cases) {

@@ -92,6 +92,12 @@ describe('tradewind resample', () => {
     }
   });
 
+  it('stops with exit code 2 naming the line when a summed volume no longer fits in 2^53', async () => {
+    const r = await resample({ 'b.csv': 'timestamp,open,high,low,close,volume\n0,1,1,1,1,9007199254740990\n60000,1,1,1,1,5\n' }, ['--input', 'b.csv', '--interval', '5m']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/b\.csv: line 3: bar volume overflows 2\^53/);
+  });
+
   it('rejects bad usage with exit code 2', async () => {
     for (const args of [[], ['--input', 'b.csv'], ['--input', 'b.csv', '--interval', '100tick'], ['--input', 'b.csv', '--interval', 'x'], ['--input', 'b.csv', '--interval', '5m', '--input-interval', '1m-bid'], ['--nope']]) {
       const r = await resample({ 'b.csv': BARS_1M }, args);

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Bar } from '../../core/data.js';
 import { BarSpec } from '../../core/bar-spec.js';
 import { InstrumentId } from '../../core/identifiers.js';
-import { ParseError } from '../../core/errors.js';
+import { InvariantError, ParseError } from '../../core/errors.js';
 import { UnixMicros } from '../../core/time.js';
 import { BarResampler, checkMultiple } from '../../compute/bars/index.js';
 import type { Command, CommandIo } from '../command.js';
@@ -147,6 +147,8 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
           tsInit: UnixMicros.unsafe(r.tsOpen + (step ?? 0)),
         });
       } catch (err) {
+        // A sum that no longer fits in 2^53 at the input's precision is not one row's fault: stop, naming where.
+        if (err instanceof InvariantError) throw new CsvInputError({ file: input, line: row.line }, err.message);
         bad.handle(err);
         continue;
       }
