@@ -72,7 +72,10 @@ export function describeMessageBusContract(name: string, makeBus: BusFactory): v
       const b = await open();
       const got: number[] = [];
       const failures: HandlerFailed[] = [];
-      b.subscribe(topics.busErrors(), (f) => failures.push(f));
+      // The error topic is global: keep only this run's reports (a shared server may carry others).
+      b.subscribe(topics.busErrors(), (f) => {
+        if (f.topic.startsWith(`${prefix}.`)) failures.push(f);
+      });
       const bad = b.subscribe(
         t<number>('e'),
         () => {
