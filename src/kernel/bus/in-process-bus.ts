@@ -109,7 +109,7 @@ function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
  *
  * Publishing looks the topic up in a map from concrete topic to a frozen array of its handlers, already
  * filtered by pattern and sorted by priority; the map is filled on first use and invalidated per affected
- * topic on subscribe and unsubscribe. So a publish is one map lookup and a loop of calls: no allocation,
+ * topic on subscribe and unsubscribe. So a publish is one table lookup and a loop of calls: no allocation,
  * no closure, no string work. The arrays are replaced, never changed, which makes unsubscribing and
  * subscribing from inside a handler safe: the running dispatch finishes over the array it started with,
  * skipping subscriptions that became inactive; a new subscription receives the next message.
@@ -119,8 +119,8 @@ export class InProcessBus implements MessageBus {
   private readonly onHandlerError: ((failure: HandlerFailed) => void) | undefined;
   private readonly maxCachedTopics: number;
   private readonly subs: Sub[] = [];
-  // A null-prototype object rather than a Map: V8's keyed property lookup with an internalised topic string
-  // measured faster than Map.get when consecutive messages go to different topics.
+  // A null-prototype object rather than a Map, as in Node's EventEmitter: with internalised topic strings
+  // (the switchboard's) V8's keyed lookup measured as fast as Map.get or faster across 100 topics.
   private resolved: Record<string, readonly Sub[] | undefined> = Object.create(null) as Record<string, readonly Sub[] | undefined>;
   private resolvedCount = 0;
   private readonly responders = new Map<string, { readonly list: ResponderSub[]; next: number }>();
