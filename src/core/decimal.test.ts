@@ -101,6 +101,36 @@ describe('parseDecimalRaw', () => {
   });
 });
 
+describe('parseDecimalRaw fast path', () => {
+  it('agrees with the exact bigint parser on plain strings, or both reject (property)', () => {
+    const text = fc
+      .tuple(
+        fc.constantFrom('', '-', '+'),
+        fc.stringMatching(/^[0-9]{0,18}$/),
+        fc.option(fc.stringMatching(/^[0-9]{0,16}$/)),
+      )
+      .map(([sign, i, f]) => `${sign}${i}${f === null ? '' : `.${f}`}`);
+    fc.assert(
+      fc.property(text, precisionArb, (s, p) => {
+        let big: bigint | undefined;
+        try {
+          big = parseDecimalBig(s, p);
+        } catch {
+          big = undefined;
+        }
+        if (big === undefined || !isSafeBig(big)) {
+          expect(() => parseDecimalRaw(s, p)).toThrow(ParseError);
+        } else {
+          const raw = parseDecimalRaw(s, p);
+          expect(raw).toBe(Number(big));
+          expect(Object.is(raw, -0)).toBe(false);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('formatDecimalRaw', () => {
   it.each([
     [0, 0, '0'],

@@ -137,6 +137,8 @@ export function parseDecimalBig(s: string, precision: number, field = 'decimal',
  */
 export function parseDecimalRaw(s: string, precision: number, field = 'decimal', rounding?: RoundingMode): number {
   pow10(precision);
+  const fast = typeof s === 'string' ? parsePlainFast(s, precision) : undefined;
+  if (fast !== undefined) return fast;
   const raw = parseDecimalBig(s, precision, field, rounding);
   if (raw > MAX_SAFE_BIG || raw < -MAX_SAFE_BIG) {
     throw new ParseError(`${JSON.stringify(s)} is too large for precision ${precision}`, field);
@@ -145,6 +147,59 @@ export function parseDecimalRaw(s: string, precision: number, field = 'decimal',
 }
 
 const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
+const CH_0 = 48;
+const CH_9 = 57;
+const CH_DOT = 46;
+const CH_MINUS = 45;
+const CH_PLUS = 43;
+
+/**
+ * The common case on hot paths (venue messages, CSV rows): `[-+]digits[.digits]`, at most 15 significant
+ * digits and no more decimals than `precision` except trailing zeros. Returns undefined for anything else,
+ * which the general (bigint) path then parses or rejects; both paths give the same result.
+ */
+function parsePlainFast(s: string, precision: number): number | undefined {
+  const n = s.length;
+  let i = 0;
+  let neg = false;
+  let c = n > 0 ? s.charCodeAt(0) : 0;
+  if (c === CH_MINUS || c === CH_PLUS) {
+    neg = c === CH_MINUS;
+    i = 1;
+  }
+  let acc = 0;
+  let digits = 0;
+  let sawDigit = false;
+  for (; i < n; i++) {
+    c = s.charCodeAt(i);
+    if (c < CH_0 || c > CH_9) break;
+    sawDigit = true;
+    if (acc === 0 && c === CH_0) continue;
+    acc = acc * 10 + (c - CH_0);
+    digits++;
+  }
+  let frac = 0;
+  if (i < n && s.charCodeAt(i) === CH_DOT) {
+    i++;
+    for (; i < n; i++) {
+      c = s.charCodeAt(i);
+      if (c < CH_0 || c > CH_9) return undefined;
+      sawDigit = true;
+      if (frac >= precision) {
+        if (c !== CH_0) return undefined;
+        continue;
+      }
+      frac++;
+      if (acc === 0 && c === CH_0) continue;
+      acc = acc * 10 + (c - CH_0);
+      digits++;
+    }
+  }
+  if (i !== n || !sawDigit || digits + precision - frac > 15) return undefined;
+  const raw = acc * POW10[precision - frac];
+  return neg && raw !== 0 ? -raw : raw;
+}
 
 /** True when a bigint fits a safe integer. */
 export function isSafeBig(n: bigint): boolean {

@@ -281,6 +281,8 @@ export class Quantity extends Fixed<Quantity> {
  * MAX_PRECISION, and only significant digits beyond it are an error.
  */
 export function inferPrecision(s: string, field = 'decimal'): number {
+  const plain = typeof s === 'string' ? plainDecimals(s) : -1;
+  if (plain >= 0 && plain <= MAX_PRECISION) return plain;
   const m = typeof s === 'string' ? /^\s*[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$/.exec(s) : null;
   if (m === null || ((m[1] ?? '') === '' && (m[2] ?? '') === '')) {
     throw new ParseError(`not a decimal number: ${JSON.stringify(s)}`, field);
@@ -291,4 +293,19 @@ export function inferPrecision(s: string, field = 'decimal'): number {
   if (p > MAX_PRECISION && frac.replace(/0+$/, '').length - exp <= MAX_PRECISION) p = MAX_PRECISION;
   if (p > MAX_PRECISION) throw new ParseError(`${JSON.stringify(s)} has more than ${MAX_PRECISION} decimal places`, field);
   return p;
+}
+
+/** Decimals of a plain `[-+]digits[.digits]` string, or -1 when it is not one (exponent, spaces, junk). */
+function plainDecimals(s: string): number {
+  let i = s.length > 0 && (s.charCodeAt(0) === 45 || s.charCodeAt(0) === 43) ? 1 : 0;
+  let dot = -1;
+  let digits = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46 && dot < 0) dot = i;
+    else return -1;
+  }
+  if (digits === 0) return -1;
+  return dot < 0 ? 0 : s.length - dot - 1;
 }
