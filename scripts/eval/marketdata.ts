@@ -9,6 +9,7 @@ import { BinanceBookSync } from '../../src/adapters/binance/book-sync.js';
 import { BinanceParser } from '../../src/adapters/binance/parse.js';
 import { FastFrameScanner } from '../../src/adapters/binance/parse-fast.js';
 import { parseSlow } from '../../src/adapters/binance/parse-slow.js';
+import { toInstrument } from '../../src/adapters/binance/instruments.js';
 import { parseAggTrades, parseDepthSnapshot, parseExchangeInfo, parseKlines } from '../../src/adapters/binance/parse-rest.js';
 import type { BinanceMessage, InstrumentLookup, InstrumentPrecision } from '../../src/adapters/binance/types.js';
 import { parseCapture } from '../../src/adapters/common/capture.js';
@@ -123,6 +124,13 @@ function checkRest(dir: string): string[] {
     if (!r.ok) failures.push(`${file}: ${r.rejection.reason} ${r.rejection.field}`);
     else {
       if (r.value.rejected.length > 0) failures.push(`${file}: symbols rejected ${JSON.stringify(r.value.rejected)}`);
+      for (const s of r.value.symbols) {
+        try {
+          toInstrument(s);
+        } catch (err) {
+          failures.push(`${file}: ${s.symbol} is not a valid core Instrument: ${(err as Error).message}`);
+        }
+      }
       console.log(`  ${file}: ${r.value.symbols.length} instruments, e.g. ${r.value.symbols.slice(0, 2).map((s) => `${s.instrumentId} tick ${s.tickSize} (p${s.pricePrecision}) lot ${s.lotSize} (p${s.sizePrecision}) minNotional ${s.minNotional}`).join('; ')}`);
     }
   }
