@@ -412,6 +412,11 @@ export class SymbolMarket {
       }
       return k;
     }
+    return this.rangeKline(openMs, end);
+  }
+
+  /** The kline over [openMs, endMs), both on whole minutes, from the 1m history and the open minute. */
+  rangeKline(openMs: number, end: number): Kline {
     const k = new Kline(openMs, end, this.closeBefore(openMs));
     const mins = this.minutes;
     let lo = 0;

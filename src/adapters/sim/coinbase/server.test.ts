@@ -1,0 +1,142 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { RecordingClient, settle } from '../testing/ws-client.js';
+import { CoinbaseSimulator, type CoinbaseSimOptions } from './server.js';
+
+const START_US = Date.UTC(2024, 0, 2, 3, 4, 0) * 1000;
+const sims: CoinbaseSimulator[] = [];
+const clients: RecordingClient[] = [];
+
+async function sim(opts: Partial<CoinbaseSimOptions> = {}): Promise<CoinbaseSimulator> {
+  const s = await CoinbaseSimulator.start({ clock: 'manual', startUs: START_US, symbols: ['BTC-USD', 'ETH-USD'], seed: 9, ...opts });
+  sims.push(s);
+  return s;
+}
+
+async function client(url: string): Promise<RecordingClient> {
+  const c = await RecordingClient.open(url);
+  clients.push(c);
+  return c;
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.close();
+  for (const s of sims.splice(0)) await s.close();
+});
+
+type Msg = Record<string, unknown>;
+
+describe('Coinbase Exchange feed', () => {
+  it('subscribes, replies with subscriptions, and streams level2, matches, ticker and heartbeats in sequence', async () => {
+    const s = await sim();
+    s.advance(2000);
+    const c = await client(`${s.wsUrl}/`);
+    c.ws.send(JSON.stringify({ type: 'subscribe', product_ids: ['BTC-USD'], channels: ['level2_batch', 'matches', 'heartbeat', { name: 'ticker', product_ids: ['ETH-USD'] }] }));
+    await c.until(() => c.frames.length >= 3);
+    const first = c.json() as Msg[];
+    expect(first[0]).toEqual({
+      type: 'subscriptions',
+      channels: [
+        { name: 'level2_batch', product_ids: ['BTC-USD'] },
+        { name: 'matches', product_ids: ['BTC-USD'] },
+        { name: 'heartbeat', product_ids: ['BTC-USD'] },
+        { name: 'ticker', product_ids: ['ETH-USD'] },
+      ],
+    });
+    expect(first[1].type).toBe('snapshot');
+    expect(Object.keys(first[1])).toEqual(['type', 'product_id', 'asks', 'bids']);
+    expect(first[2].type).toBe('last_match');
+    s.advance(3000);
+    await settle(60);
+    const msgs = c.json() as Msg[];
+    const types = new Set(msgs.map((m) => m.type));
+    for (const t of ['l2update', 'match', 'heartbeat', 'ticker']) expect(types.has(t)).toBe(true);
+    const match = msgs.find((m) => m.type === 'match')!;
+    expect(Object.keys(match)).toEqual(['type', 'trade_id', 'maker_order_id', 'taker_order_id', 'side', 'size', 'price', 'product_id', 'sequence', 'time']);
+    expect(match.time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+    const ticker = msgs.find((m) => m.type === 'ticker')!;
+    expect(ticker.product_id).toBe('ETH-USD');
+    const l2 = msgs.find((m) => m.type === 'l2update')!;
+    expect(Object.keys(l2)).toEqual(['type', 'product_id', 'changes', 'time']);
+    // Sequences of one product never go down; trade ids rise by one.
+    const seqs = msgs.filter((m) => m.product_id === 'BTC-USD' && typeof m.sequence === 'number').map((m) => m.sequence as number);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const ids = msgs.filter((m) => m.type === 'match').map((m) => m.trade_id as number);
+    expect(ids.slice(1).every((id, i) => id === ids[i] + 1)).toBe(true);
+  });
+
+  it('rebuilds the book from the snapshot and updates to match REST level 2', async () => {
+    const s = await sim();
+    const c = await client(`${s.wsUrl}/`);
+    c.ws.send(JSON.stringify({ type: 'subscribe', product_ids: ['BTC-USD'], channels: ['level2_batch'] }));
+    await c.until(() => c.frames.length >= 2);
+    for (let i = 0; i < 20; i++) s.advance(100);
+    await settle(60);
+    const bids = new Map<string, string>();
+    const asks = new Map<string, string>();
+    for (const m of c.json() as Msg[]) {
+      if (m.type === 'snapshot') {
+        for (const [p, q] of m.bids as string[][]) bids.set(p, q);
+        for (const [p, q] of m.asks as string[][]) asks.set(p, q);
+      } else if (m.type === 'l2update') {
+        for (const [side, p, q] of m.changes as string[][]) {
+          const book = side === 'buy' ? bids : asks;
+          if (Number(q) === 0) book.delete(p);
+          else book.set(p, q);
+        }
+      }
+    }
+    const rest = (await (await fetch(`${s.restUrl}/products/BTC-USD/book?level=2`)).json()) as { bids: string[][]; asks: string[][] };
+    expect(new Map(rest.bids.map(([p, q]) => [p, q]))).toEqual(bids);
+    expect(new Map(rest.asks.map(([p, q]) => [p, q]))).toEqual(asks);
+  });
+
+  it('shows a sequence gap on command and rejects bad subscriptions', async () => {
+    const s = await sim({ subscribeTimeoutMs: 0 });
+    const c = await client(`${s.wsUrl}/`);
+    c.ws.send(JSON.stringify({ type: 'subscribe', product_ids: ['NOPE-USD'], channels: ['matches'] }));
+    c.ws.send(JSON.stringify({ type: 'subscribe', product_ids: ['BTC-USD'], channels: ['bogus'] }));
+    c.ws.send('{oops');
+    await c.until(() => c.frames.length >= 3);
+    expect(c.json()).toEqual([
+      { type: 'error', message: 'Failed to subscribe', reason: 'NOPE-USD is not a valid product' },
+      { type: 'error', message: 'Failed to subscribe', reason: 'bogus is not a valid channel' },
+      { type: 'error', message: 'Malformed JSON', reason: 'request is not a JSON object' },
+    ]);
+    c.ws.send(JSON.stringify({ type: 'subscribe', product_ids: ['BTC-USD'], channels: ['heartbeat'] }));
+    await c.until(() => c.frames.length >= 4);
+    s.advance(2000);
+    s.applyFault({ type: 'gap', symbol: 'BTC-USD', count: 1000 });
+    s.advance(1000);
+    await settle(60);
+    const hb = (c.json() as Msg[]).filter((m) => m.type === 'heartbeat').map((m) => m.sequence as number);
+    expect(hb.length).toBe(3);
+    expect(hb[2] - hb[1]).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('closes a connection that never subscribes', async () => {
+    const s = await sim({ subscribeTimeoutMs: 100 });
+    const c = await client(`${s.wsUrl}/`);
+    await c.until(() => c.closed, 3000, 'close');
+  });
+
+  it('serves products, trades, candles and time over REST', async () => {
+    const s = await sim();
+    for (let i = 0; i < 130; i++) s.advance(1000);
+    const products = (await (await fetch(`${s.restUrl}/products`)).json()) as Msg[];
+    expect(products.map((p) => p.id)).toEqual(['BTC-USD', 'ETH-USD']);
+    expect(products[0]).toMatchObject({ base_currency: 'BTC', quote_currency: 'USD', status: 'online' });
+    const trades = (await (await fetch(`${s.restUrl}/products/ETH-USD/trades?limit=5`)).json()) as Msg[];
+    expect(trades).toHaveLength(5);
+    expect((trades[0].trade_id as number) > (trades[1].trade_id as number)).toBe(true);
+    const candles = (await (await fetch(`${s.restUrl}/products/ETH-USD/candles?granularity=60`)).json()) as number[][];
+    expect(candles.length).toBeGreaterThanOrEqual(2);
+    const [t, low, high, open, close] = candles[0];
+    expect(t % 60).toBe(0);
+    expect(low).toBeLessThanOrEqual(Math.min(open, close));
+    expect(high).toBeGreaterThanOrEqual(Math.max(open, close));
+    expect((await fetch(`${s.restUrl}/products/ETH-USD/candles?granularity=7`)).status).toBe(400);
+    expect((await fetch(`${s.restUrl}/products/XXX-USD`)).status).toBe(404);
+    const time = (await (await fetch(`${s.restUrl}/time`)).json()) as { epoch: number };
+    expect(time.epoch).toBe(s.nowUs / 1e6);
+  });
+});
