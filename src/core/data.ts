@@ -1,3 +1,4 @@
+import { assertNever } from './errors.js';
 import type { InstrumentId, TradeId } from './identifiers.js';
 import type { Price, Quantity } from './price.js';
 import type { UnixMicros } from './time.js';
@@ -86,3 +87,67 @@ export interface Bar {
 }
 
 export type MarketData = TradeTick | QuoteTick | BookDeltas | BookSnapshot | Bar;
+
+/** The issue's name for one level change. */
+export type BookDelta = BookLevelDelta;
+
+function tsProblem(d: { readonly tsEvent: number; readonly tsInit: number }): string | undefined {
+  if (!Number.isSafeInteger(d.tsEvent) || d.tsEvent < 0) return `tsEvent is not a microsecond timestamp: ${d.tsEvent}`;
+  if (!Number.isSafeInteger(d.tsInit) || d.tsInit < 0) return `tsInit is not a microsecond timestamp: ${d.tsInit}`;
+  return undefined;
+}
+
+function levelsProblem(levels: readonly (readonly [Price, Quantity])[], side: BookSide): string | undefined {
+  for (let i = 0; i < levels.length; i++) {
+    const [price, size] = levels[i];
+    if (!size.isPositive()) return `${side} level ${price} has size ${size}`;
+    if (i > 0) {
+      const prev = levels[i - 1][0];
+      const ordered = side === BookSide.Bid ? price.lt(prev) : price.gt(prev);
+      if (!ordered) return `${side} levels are not strictly ${side === BookSide.Bid ? 'descending' : 'ascending'} at ${price}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Why a market data event breaks an invariant (a bar whose high is below its close, a snapshot whose
+ * levels are out of order, a crossed quote), or undefined when it holds. Adapters and importers turn a
+ * problem into a counted rejection; nothing here throws.
+ */
+export function marketDataProblem(d: MarketData): string | undefined {
+  const ts = tsProblem(d);
+  if (ts !== undefined) return ts;
+  switch (d.type) {
+    case 'trade':
+      if (!d.size.isPositive()) return `trade size must be positive: ${d.size}`;
+      if (!Object.values(AggressorSide).includes(d.aggressorSide)) return `unknown aggressor side ${String(d.aggressorSide)}`;
+      return undefined;
+    case 'quote':
+      if (d.bidPrice.gt(d.askPrice)) return `crossed quote: bid ${d.bidPrice} > ask ${d.askPrice}`;
+      return undefined;
+    case 'book_deltas':
+      if (!Number.isSafeInteger(d.sequence) || !Number.isSafeInteger(d.firstSequence) || d.sequence < d.firstSequence) {
+        return `sequence ${d.sequence} is before first sequence ${d.firstSequence}`;
+      }
+      for (const x of d.deltas) if (x.side !== BookSide.Bid && x.side !== BookSide.Ask) return `unknown book side ${String(x.side)}`;
+      return undefined;
+    case 'book_snapshot': {
+      const p = levelsProblem(d.bids, BookSide.Bid) ?? levelsProblem(d.asks, BookSide.Ask);
+      if (p !== undefined) return p;
+      if (d.bids.length > 0 && d.asks.length > 0 && !d.bids[0][0].lt(d.asks[0][0])) {
+        return `crossed book: best bid ${d.bids[0][0]} >= best ask ${d.asks[0][0]}`;
+      }
+      return undefined;
+    }
+    case 'bar':
+      if (d.low.gt(d.high)) return `bar low ${d.low} is above high ${d.high}`;
+      if (d.open.gt(d.high) || d.open.lt(d.low)) return `bar open ${d.open} is outside [${d.low}, ${d.high}]`;
+      if (d.close.gt(d.high) || d.close.lt(d.low)) return `bar close ${d.close} is outside [${d.low}, ${d.high}]`;
+      if (!Number.isSafeInteger(d.tradeCount) || d.tradeCount < 0) return `bar trade count must be a non-negative integer: ${d.tradeCount}`;
+      if (d.tsOpen > d.tsEvent) return `bar opens (${d.tsOpen}) after it closes (${d.tsEvent})`;
+      return undefined;
+    default:
+      return assertNever(d, 'market data');
+  }
+}
