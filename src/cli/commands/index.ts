@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { startCommand } from './start.js';
 import { dataDownloadCommand } from './data-download.js';
 import { barsCommand } from './bars.js';
 import { bookCommand } from './book.js';
@@ -11,6 +12,7 @@ import { dbMaintainCommand, dbMigrateCommand } from './db-migrate.js';
 
 /** Every `tradewind` command. Add new ones here, one import each. */
 export const commands: readonly Command[] = [
+  startCommand,
   dataDownloadCommand,
   barsCommand,
   bookCommand,
