@@ -12,8 +12,8 @@ export interface SqlExecutor {
 }
 
 export interface SqlTransaction extends SqlExecutor {
-  /** Runs `COPY <table> (<columns>) FROM STDIN` with `data` in PostgreSQL text format. */
-  copyIn(table: string, columns: readonly string[], data: string): Promise<void>;
+  /** Runs `COPY <table> (<columns>) FROM STDIN` with `data` in PostgreSQL text format (UTF-8 bytes or a string). */
+  copyIn(table: string, columns: readonly string[], data: string | Uint8Array): Promise<void>;
 }
 
 export interface SqlDriver extends SqlExecutor {
@@ -68,12 +68,6 @@ export function sqlState(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** Escapes a value for a PostgreSQL COPY text-format field. */
-export function copyText(s: string): string {
-  // IDs are validated upstream and almost never need escaping; test first so the common case allocates nothing.
-  if (!/[\\\t\n\r]/.test(s)) return s;
-  return s.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-}
 
 /** Double-quotes an SQL identifier. */
 export function quoteIdent(name: string): string {

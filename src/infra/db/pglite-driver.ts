@@ -17,7 +17,7 @@ function wrapTx(tx: Transaction): SqlTransaction {
     async exec(script: string) {
       await tx.exec(script);
     },
-    async copyIn(table: string, columns: readonly string[], data: string) {
+    async copyIn(table: string, columns: readonly string[], data: string | Uint8Array) {
       const cols = columns.map(quoteIdent).join(', ');
       await tx.query(`COPY ${quoteIdent(table)} (${cols}) FROM '/dev/blob'`, [], { blob: new Blob([data]) });
     },

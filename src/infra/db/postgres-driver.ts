@@ -35,7 +35,7 @@ function wrapTx(tx: postgres.TransactionSql<Record<string, never>>): SqlTransact
     async exec(script: string) {
       await tx.unsafe(script);
     },
-    async copyIn(table: string, columns: readonly string[], data: string) {
+    async copyIn(table: string, columns: readonly string[], data: string | Uint8Array) {
       const cols = columns.map(quoteIdent).join(', ');
       const query = tx.unsafe(`COPY ${quoteIdent(table)} (${cols}) FROM STDIN`) as unknown as CopyQuery;
       // postgres.js resolves the query with the stream on CopyInResponse and forgets the stream once it is

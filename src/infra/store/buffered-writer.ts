@@ -17,6 +17,12 @@ export interface BufferedWriterOptions<T> {
   readonly maxRetryDelayMs?: number;
   /** Told about every failed attempt that will be retried (for logs and metrics). */
   readonly onRetry?: (err: unknown, attempt: number) => void;
+  /**
+   * Batches written at the same time (over as many pooled connections). Above 1, batches may commit out of
+   * order, which idempotent, keyed inserts do not mind; the client then prepares one batch while the server
+   * stores another.
+   */
+  readonly concurrency?: number;
 }
 
 export interface WriterStats {
@@ -37,7 +43,8 @@ export class BufferedWriter<T> {
   private queue: T[] = [];
   private head = 0;
   private inFlight = 0;
-  private running: Promise<void> | undefined;
+  private active = 0;
+  private idleWaiters: (() => void)[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private failure: unknown;
@@ -52,6 +59,7 @@ export class BufferedWriter<T> {
   private readonly isTransient: (err: unknown) => boolean;
   private readonly retryDelayMs: number;
   private readonly maxRetryDelayMs: number;
+  private readonly concurrency: number;
 
   constructor(private readonly options: BufferedWriterOptions<T>) {
     this.batchSize = options.batchSize ?? 10_000;
@@ -60,6 +68,7 @@ export class BufferedWriter<T> {
     this.isTransient = options.isTransient ?? isTransientDbError;
     this.retryDelayMs = options.retryDelayMs ?? 50;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 2_000;
+    this.concurrency = Math.max(1, options.concurrency ?? 1);
   }
 
   get buffered(): number {
@@ -97,7 +106,7 @@ export class BufferedWriter<T> {
     this.check();
     while (this.buffered > 0) {
       this.kick();
-      await this.running;
+      if (this.active > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
       this.check();
     }
   }
@@ -119,7 +128,7 @@ export class BufferedWriter<T> {
   }
 
   private arm(): void {
-    if (this.timer !== undefined || this.running !== undefined || this.flushIntervalMs <= 0) return;
+    if (this.timer !== undefined || this.active > 0 || this.flushIntervalMs <= 0) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.kick();
@@ -128,18 +137,24 @@ export class BufferedWriter<T> {
   }
 
   private kick(): void {
-    if (this.running !== undefined) return;
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.failure === undefined && this.queue.length - this.head > 0) this.arm();
-    });
+    while (this.active < this.concurrency && this.queue.length - this.head > 0 && this.failure === undefined) {
+      this.active++;
+      void this.worker().finally(() => {
+        this.active--;
+        if (this.active > 0) return;
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const w of waiters) w();
+        if (this.failure === undefined && this.queue.length - this.head > 0) this.arm();
+      });
+    }
   }
 
-  private async drain(): Promise<void> {
+  private async worker(): Promise<void> {
     while (this.queue.length - this.head > 0 && this.failure === undefined) {
       const end = Math.min(this.head + this.batchSize, this.queue.length);
       const batch = this.queue.slice(this.head, end);
@@ -148,15 +163,15 @@ export class BufferedWriter<T> {
         this.queue = this.queue.slice(this.head);
         this.head = 0;
       }
-      this.inFlight = batch.length;
+      this.inFlight += batch.length;
       try {
         await this.writeWithRetry(batch);
         this.written += batch.length;
         this.batches++;
       } catch (err) {
-        this.failure = err;
+        this.failure ??= err;
       } finally {
-        this.inFlight = 0;
+        this.inFlight -= batch.length;
         this.wake();
       }
     }

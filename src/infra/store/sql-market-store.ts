@@ -12,7 +12,8 @@ import type { Bar, TradeTick ,
   TradeId} from '../../core/index.js';
 import type { MarketDataStore, PartitionMaintenance, TimeRange, WriteResult } from '../../kernel/ports/market-store.js';
 import type { SqlDriver, SqlTransaction } from '../db/driver.js';
-import { copyText, sqlState } from '../db/driver.js';
+import { sqlState } from '../db/driver.js';
+import { TradeCopyEncoder, escapeCopy as copyText } from './copy-encoder.js';
 
 const TRADE_COLUMNS = ['instrument_id', 'ts_event', 'trade_id', 'price', 'size', 'aggressor_side', 'ts_init'] as const;
 const BAR_COLUMNS = [
@@ -48,11 +49,46 @@ function sideFromCode(code: string): AggressorSide {
   return code === 'B' ? AggressorSide.Buyer : code === 'S' ? AggressorSide.Seller : AggressorSide.None;
 }
 
+const POW10 = Array.from({ length: 19 }, (_, i) => 10 ** i);
+const ZEROS = Array.from({ length: 19 }, (_, i) => '0'.repeat(i));
+
+/**
+ * A fixed-point value as a decimal string with exactly `precision` decimals, as Price/Quantity.toString
+ * gives, but with plain arithmetic: the ingest path formats two of these per row.
+ */
+export function formatFixed(raw: number, precision: number): string {
+  if (precision === 0) return String(raw);
+  const neg = raw < 0;
+  const a = neg ? -raw : raw;
+  const d = POW10[precision];
+  const ip = Math.floor(a / d);
+  const fp = String(a - ip * d);
+  return `${neg ? '-' : ''}${ip}.${fp.length < precision ? ZEROS[precision - fp.length] + fp : fp}`;
+}
+
+/** Reads a numeric's text form (plain digits, optional sign and point) back into a fixed-point raw value. */
+function parseFixed<T>(s: string, make: (raw: number, precision: number) => T, fallback: (s: string) => T): T {
+  const dot = s.indexOf('.');
+  const raw = Number(dot < 0 ? s : s.slice(0, dot) + s.slice(dot + 1));
+  const precision = dot < 0 ? 0 : s.length - dot - 1;
+  // numeric::text never has an exponent; anything unusual goes through the strict parser
+  return Number.isSafeInteger(raw) && precision <= 12 && s !== '' ? make(raw, precision) : fallback(s);
+}
+const price = (s: string) => parseFixed(s, Price.fromRaw, (x) => Price.parse(x));
+const quantity = (s: string) => parseFixed(s, Quantity.fromRaw, (x) => Quantity.parse(x));
+
 /** COPY text rows for trades; one string per batch. */
 export function tradesToCopyText(trades: readonly TradeTick[]): string {
   let out = '';
+  let lastId = '';
+  let lastIdText = '';
   for (const t of trades) {
-    out += `${copyText(t.instrumentId)}\t${t.tsEvent}\t${copyText(t.tradeId)}\t${t.price.toString()}\t${t.size.toString()}\t${sideCode(t.aggressorSide)}\t${t.tsInit}\n`;
+    // batches are mostly one or a few instruments: escape each id once
+    if (t.instrumentId !== lastId) {
+      lastId = t.instrumentId;
+      lastIdText = copyText(lastId);
+    }
+    out += `${lastIdText}\t${t.tsEvent}\t${copyText(t.tradeId)}\t${formatFixed(t.price.raw, t.price.precision)}\t${formatFixed(t.size.raw, t.size.precision)}\t${sideCode(t.aggressorSide)}\t${t.tsInit}\n`;
   }
   return out;
 }
@@ -76,8 +112,6 @@ interface TradeRow {
 }
 
 interface BarRow {
-  instrument_id: string;
-  spec: string;
   ts_open: number;
   ts_event: number;
   open: string;
@@ -93,8 +127,8 @@ function tradeFromRow(r: TradeRow): TradeTick {
   return {
     type: 'trade',
     instrumentId: r.instrument_id as InstrumentId,
-    price: Price.parse(r.price),
-    size: Quantity.parse(r.size),
+    price: price(r.price),
+    size: quantity(r.size),
     aggressorSide: sideFromCode(r.aggressor_side),
     tradeId: r.trade_id as TradeId,
     tsEvent: UnixMicros.unsafe(r.ts_event),
@@ -102,17 +136,17 @@ function tradeFromRow(r: TradeRow): TradeTick {
   };
 }
 
-/** Reads a bar row; `spec` is the one asked for, so the common case parses nothing. */
-function barFromRow(r: BarRow, spec: BarSpec): Bar {
+/** Reads a bar row of the instrument and spec asked for (not selected again: less to transfer and parse). */
+function barFromRow(r: BarRow, instrumentId: InstrumentId, spec: BarSpec): Bar {
   return {
     type: 'bar',
-    instrumentId: r.instrument_id as InstrumentId,
+    instrumentId,
     spec,
-    open: Price.parse(r.open),
-    high: Price.parse(r.high),
-    low: Price.parse(r.low),
-    close: Price.parse(r.close),
-    volume: Quantity.parse(r.volume),
+    open: price(r.open),
+    high: price(r.high),
+    low: price(r.low),
+    close: price(r.close),
+    volume: quantity(r.volume),
     tradeCount: r.trade_count,
     tsOpen: UnixMicros.unsafe(r.ts_open),
     tsEvent: UnixMicros.unsafe(r.ts_event),
@@ -120,7 +154,7 @@ function barFromRow(r: BarRow, spec: BarSpec): Bar {
   };
 }
 
-const BAR_SELECT = 'instrument_id, spec, ts_open, ts_event, open::text, high::text, low::text, close::text, volume::text, trade_count, ts_init';
+const BAR_SELECT = 'ts_open, ts_event, open::text, high::text, low::text, close::text, volume::text, trade_count, ts_init';
 
 /**
  * Rolls newly inserted source bars (from the staging table) into their targets in the same statement:
@@ -176,6 +210,7 @@ export class SqlMarketStore implements MarketDataStore {
   /** Day buckets whose partitions are known to exist, per table: skips the catalog round trip. */
   private readonly knownDays = { trades: new Set<number>(), bars: new Set<number>() };
   private readonly optimisticCopy: boolean;
+  private readonly encoder = new TradeCopyEncoder();
 
   constructor(
     readonly db: SqlDriver,
@@ -208,7 +243,7 @@ export class SqlMarketStore implements MarketDataStore {
 
   async insertTrades(trades: readonly TradeTick[]): Promise<WriteResult> {
     if (trades.length === 0) return { received: 0, inserted: 0 };
-    const data = tradesToCopyText(trades);
+    const data = this.encoder.encode(trades);
     try {
       let days: number[] = [];
       const result = await this.db.transaction(async (tx): Promise<WriteResult> => {
@@ -273,7 +308,7 @@ export class SqlMarketStore implements MarketDataStore {
         for await (const batch of source) {
           if (batch.length === 0) continue;
           days = days.concat(await this.ensurePartitions(tx, 'trades', batch.map((t) => t.tsEvent)));
-          await tx.copyIn('tw_stage_trades', TRADE_COLUMNS, tradesToCopyText(batch));
+          await tx.copyIn('tw_stage_trades', TRADE_COLUMNS, this.encoder.encode(batch));
           received += batch.length;
         }
         const rows = await tx.query<{ n: number }>(
@@ -327,7 +362,7 @@ export class SqlMarketStore implements MarketDataStore {
         ORDER BY ts_open LIMIT $5`,
       [instrumentId, BarSpec.toString(spec), range.from, range.to, limit],
     );
-    return rows.map((r) => barFromRow(r, spec));
+    return rows.map((r) => barFromRow(r, instrumentId, spec));
   }
 
   async lastBars(instrumentId: InstrumentId, spec: BarSpec, count: number, before?: UnixMicros): Promise<Bar[]> {
@@ -337,7 +372,7 @@ export class SqlMarketStore implements MarketDataStore {
         ORDER BY ts_open DESC LIMIT $4`,
       [instrumentId, BarSpec.toString(spec), before ?? Number.MAX_SAFE_INTEGER, count],
     );
-    const out = rows.map((r) => barFromRow(r, spec));
+    const out = rows.map((r) => barFromRow(r, instrumentId, spec));
     out.reverse();
     return out;
   }

@@ -1,0 +1,297 @@
+/**
+ * `npm run bench -- storage [--rows N] [--runs R] [--big] [--pglite-rows N] [--skip-pg] [--skip-pglite]`
+ *
+ * Trade rows per second into PostgreSQL, end to end from domain events (TradeTick objects to committed
+ * rows): the store's COPY path (direct COPY, falling back to staging only on duplicates), the always-staged
+ * COPY path (COPY into a temp table, then INSERT ... ON CONFLICT DO NOTHING), batched multi-row INSERT and
+ * single-row INSERT, side by side with psql's own `\copy` of the same rows into the same table (the limit).
+ * The same for PGlite, with PGlite's own COPY of the same text as its limit. Then the read of the last
+ * 1,000 one-minute bars of one instrument (p50/p99) with a generated dataset (default 2M trades and 500k
+ * bars; `--big` or TRADEWIND_BENCH_BIG=1: 20M trades and 5M bars as in the issue) and its size on disk.
+ *
+ * PostgreSQL: TRADEWIND_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres) is used to
+ * create a dedicated database tw_bench_<pid>, dropped at the end. Figures are medians of the runs.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import { AggressorSide, InstrumentId, Price, Quantity, UnixMicros } from '../src/core/index.js';
+import type { TradeTick , TradeId} from '../src/core/index.js';
+import type { SqlDriver } from '../src/infra/db/driver.js';
+import { migrate } from '../src/infra/db/migrate.js';
+import { PgliteDriver } from '../src/infra/db/pglite-driver.js';
+import { PostgresDriver } from '../src/infra/db/postgres-driver.js';
+import { BufferedWriter } from '../src/infra/store/buffered-writer.js';
+import { SqlMarketStore, tradesToCopyText } from '../src/infra/store/sql-market-store.js';
+import { BarSpec } from '../src/core/index.js';
+
+const T0 = Date.UTC(2024, 0, 1) * 1000;
+const COLS = 'instrument_id, ts_event, trade_id, price, size, aggressor_side, ts_init';
+
+function makeTrades(n: number, offset = 0): TradeTick[] {
+  const ids = ['BTCUSDT.BINANCE', 'ETHUSDT.BINANCE', 'SOLUSDT.BINANCE', 'XRPUSDT.BINANCE'].map((s) => InstrumentId.parse(s));
+  const out: TradeTick[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = i + offset;
+    // ~100 ms apart: 2M trades span about 2.3 days, so several daily partitions are written
+    const ts = UnixMicros.unsafe(T0 + k * 100_000 + (k % 97));
+    out[i] = {
+      type: 'trade',
+      instrumentId: ids[k % 4],
+      price: Price.fromRaw(4_200_000 + ((k * 7919) % 20_000), 2),
+      size: Quantity.fromRaw(1 + ((k * 31) % 100_000), 5),
+      aggressorSide: k % 2 === 0 ? AggressorSide.Buyer : AggressorSide.Seller,
+      tradeId: String(10_000_000 + k) as TradeId,
+      tsEvent: ts,
+      tsInit: UnixMicros.unsafe(ts + 150),
+    };
+  }
+  return out;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+
+interface Row {
+  method: string;
+  rows: number;
+  rate: number;
+  runs: number[];
+}
+
+function printTable(title: string, rows: Row[], limitName: string) {
+  const limit = rows.find((r) => r.method === limitName)?.rate;
+  process.stdout.write(`\n${title}\n`);
+  process.stdout.write(`${'method'.padEnd(46)} ${'rows'.padStart(10)} ${'rows/s (median)'.padStart(16)} ${`vs ${limitName}`.padStart(18)}   runs\n`);
+  for (const r of rows) {
+    const ratio = limit === undefined ? '' : `${((r.rate / limit) * 100).toFixed(0)}%`;
+    process.stdout.write(`${r.method.padEnd(46)} ${fmt(r.rows).padStart(10)} ${fmt(r.rate).padStart(16)} ${ratio.padStart(18)}   ${r.runs.map(fmt).join(' / ')}\n`);
+  }
+}
+
+async function timeRuns(runs: number, rows: number, before: () => Promise<void>, work: () => Promise<void>): Promise<number[]> {
+  const rates: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    await before();
+    const t = performance.now();
+    await work();
+    rates.push(rows / ((performance.now() - t) / 1000));
+  }
+  return rates;
+}
+
+async function writeThroughWriter(store: SqlMarketStore, trades: readonly TradeTick[], concurrency = 1) {
+  const writer = new BufferedWriter<TradeTick>({ sink: (b) => store.insertTrades(b), batchSize: 50_000, capacity: 200_000, flushIntervalMs: 0, concurrency });
+  for (const t of trades) if (!writer.write(t)) await writer.put(t);
+  await writer.close();
+}
+
+async function batchedInsert(db: SqlDriver, trades: readonly TradeTick[], per = 1000) {
+  for (let i = 0; i < trades.length; i += per) {
+    const chunk = trades.slice(i, i + per);
+    const params: unknown[] = [];
+    const values = chunk.map((t, j) => {
+      params.push(t.instrumentId, t.tsEvent, t.tradeId, t.price.toString(), t.size.toString(), t.aggressorSide === 'BUYER' ? 'B' : 'S', t.tsInit);
+      const b = j * 7;
+      return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7})`;
+    });
+    await db.query(`INSERT INTO trades (${COLS}) VALUES ${values.join(',')} ON CONFLICT DO NOTHING`, params);
+  }
+}
+
+async function singleInsert(db: SqlDriver, trades: readonly TradeTick[]) {
+  for (const t of trades) {
+    await db.query(`INSERT INTO trades (${COLS}) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING`, [
+      t.instrumentId,
+      t.tsEvent,
+      t.tradeId,
+      t.price.toString(),
+      t.size.toString(),
+      t.aggressorSide === 'BUYER' ? 'B' : 'S',
+      t.tsInit,
+    ]);
+  }
+}
+
+async function ingestBench(name: string, db: SqlDriver, trades: TradeTick[], runs: number, psqlUrl: string | undefined): Promise<Row[]> {
+  const n = trades.length;
+  const truncate = async () => {
+    await db.exec('TRUNCATE trades');
+  };
+  await db.query('SELECT tw_ensure_partitions($1, $2, $3)', ['trades', trades[0].tsEvent, trades[n - 1].tsEvent]);
+  const rows: Row[] = [];
+  const add = (method: string, count: number, rates: number[]) => rows.push({ method, rows: count, rate: median(rates), runs: rates });
+
+  if (psqlUrl !== undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'tw-bench-'));
+    const file = join(dir, 'trades.txt');
+    writeFileSync(file, tradesToCopyText(trades));
+    add(
+      'psql \\copy (text file -> table)',
+      n,
+      await timeRuns(runs, n, truncate, async () => {
+        await promisify(execFile)('psql', [psqlUrl, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy trades (${COLS}) FROM '${file}'`]);
+      }),
+    );
+    rmSync(dir, { recursive: true, force: true });
+  } else {
+    // PGlite has no psql: its own COPY of prepared text is the limit.
+    const text = tradesToCopyText(trades);
+    add(
+      'raw COPY of prepared text (no domain events)',
+      n,
+      await timeRuns(runs, n, truncate, async () => {
+        await db.transaction((tx) => tx.copyIn('trades', COLS.split(', '), text));
+      }),
+    );
+  }
+  add('store COPY (writer, 50k batches), events -> rows', n, await timeRuns(runs, n, truncate, () => writeThroughWriter(new SqlMarketStore(db), trades)));
+  if (name === 'postgres') {
+    add('store COPY, 2 batches in flight, events -> rows', n, await timeRuns(runs, n, truncate, () => writeThroughWriter(new SqlMarketStore(db), trades, 2)));
+  }
+  add(
+    'store COPY via staging + ON CONFLICT, events -> rows',
+    n,
+    await timeRuns(runs, n, truncate, () => writeThroughWriter(new SqlMarketStore(db, { optimisticCopy: false }), trades)),
+  );
+  // replaying the same batch: everything is a duplicate, so this is the fallback path at its worst
+  const replayStore = new SqlMarketStore(db);
+  add(
+    'store replay of stored rows (all duplicates)',
+    n,
+    await timeRuns(runs, n, async () => {
+      await truncate();
+      await writeThroughWriter(replayStore, trades);
+    }, () => writeThroughWriter(replayStore, trades)),
+  );
+  const nb = Math.min(n, 200_000);
+  add('batched INSERT (1000 rows/statement)', nb, await timeRuns(runs, nb, truncate, () => batchedInsert(db, trades.slice(0, nb))));
+  const ns = Math.min(n, name === 'pglite' ? 5_000 : 10_000);
+  add('single-row INSERT (autocommit)', ns, await timeRuns(runs, ns, truncate, () => singleInsert(db, trades.slice(0, ns))));
+  await truncate();
+  return rows;
+}
+
+/** Fills the database with generated trades and 1m bars, server-side, and times lastBars(1000). */
+async function readBench(label: string, db: SqlDriver, tradeRows: number, barRows: number, queries: number) {
+  const t = performance.now();
+  const instruments = 10;
+  const tradeSpan = Math.ceil(tradeRows / instruments) * 250_000; // one trade per instrument every 250 ms
+  await db.query('SELECT tw_ensure_partitions($1, $2, $3)', ['trades', T0, T0 + tradeSpan]);
+  const chunk = 2_000_000;
+  for (let lo = 0; lo < tradeRows; lo += chunk) {
+    const hi = Math.min(tradeRows, lo + chunk) - 1;
+    await db.query(
+      `INSERT INTO trades (${COLS})
+       SELECT 'SYM' || (i % ${instruments}) || '.BENCH', ${T0} + (i / ${instruments}) * 250000, i::text,
+              (100 + (i % 1000) * 0.01)::numeric(12,2), (0.001 * (1 + i % 100))::numeric(12,3), 'B', ${T0} + (i / ${instruments}) * 250000
+         FROM generate_series($1::bigint, $2::bigint) AS i`,
+      [lo, hi],
+    );
+  }
+  const minutes = Math.ceil(barRows / instruments);
+  await db.query('SELECT tw_ensure_partitions($1, $2, $3)', ['bars', T0, T0 + minutes * 60_000_000]);
+  for (let lo = 0; lo < barRows; lo += chunk) {
+    const hi = Math.min(barRows, lo + chunk) - 1;
+    await db.query(
+      `INSERT INTO bars (instrument_id, spec, ts_open, ts_event, open, high, low, close, volume, trade_count, ts_init, first_ts, last_ts)
+       SELECT 'SYM' || (i % ${instruments}) || '.BENCH', '1m', ${T0} + (i / ${instruments}) * 60000000, ${T0} + (i / ${instruments} + 1) * 60000000,
+              100.00, 101.50, 99.25, 100.75, 12.345, 42, ${T0} + (i / ${instruments} + 1) * 60000000,
+              ${T0} + (i / ${instruments}) * 60000000, ${T0} + (i / ${instruments}) * 60000000
+         FROM generate_series($1::bigint, $2::bigint) AS i`,
+      [lo, hi],
+    );
+  }
+  await db.exec('ANALYZE trades; ANALYZE bars');
+  const loadSeconds = (performance.now() - t) / 1000;
+  const [size] = await db.query<{ db: string; trades: string; bars: string }>(
+    `SELECT pg_size_pretty(pg_database_size(current_database())) AS db,
+            pg_size_pretty((SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent = 'trades'::regclass)) AS trades,
+            pg_size_pretty((SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent = 'bars'::regclass)) AS bars`,
+  );
+  const store = new SqlMarketStore(db);
+  const spec = BarSpec.parse('1m');
+  const inst = InstrumentId.parse('SYM3.BENCH');
+  const lat: number[] = [];
+  let got = 0;
+  for (let i = 0; i < queries + 20; i++) {
+    const q = performance.now();
+    const bars = await store.lastBars(inst, spec, 1000);
+    const ms = performance.now() - q;
+    if (i >= 20) lat.push(ms); // the first few warm caches and plans
+    got = bars.length;
+  }
+  process.stdout.write(
+    `\n${label}: last 1,000 1m bars of one instrument (store.lastBars: query + decode to Bar), ${fmt(tradeRows)} trades + ${fmt(barRows)} bars in the database (loaded in ${loadSeconds.toFixed(1)} s)\n` +
+      `  returned ${got} bars; ${queries} queries: p50 ${pct(lat, 50).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms, max ${Math.max(...lat).toFixed(2)} ms (goal p99 < 5 ms)\n` +
+      `  size on disk: database ${size.db} (trades ${size.trades}, bars ${size.bars})\n`,
+  );
+}
+
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      rows: { type: 'string', default: '1000000' },
+      'pglite-rows': { type: 'string', default: '200000' },
+      runs: { type: 'string', default: '3' },
+      big: { type: 'boolean', default: process.env.TRADEWIND_BENCH_BIG === '1' },
+      'skip-pg': { type: 'boolean', default: false },
+      'skip-pglite': { type: 'boolean', default: false },
+      'skip-read': { type: 'boolean', default: false },
+    },
+  });
+  const rows = Number(values.rows);
+  const runs = Number(values.runs);
+  const tradeRows = values.big ? 20_000_000 : 2_000_000;
+  const barRows = values.big ? 5_000_000 : 500_000;
+
+  if (!values['skip-pg']) {
+    const adminUrl = process.env.TRADEWIND_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const dbName = `tw_bench_${process.pid}`;
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`CREATE DATABASE ${dbName}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${dbName}`;
+    const db = await PostgresDriver.open({ url: url.toString(), max: 2, statementTimeoutMs: 0 });
+    try {
+      await migrate(db);
+      const [ver] = await db.query<{ v: string }>('SELECT current_setting($$server_version$$) AS v');
+      const trades = makeTrades(rows);
+      printTable(
+        `PostgreSQL ${ver.v} (${url.host}), trade rows into the partitioned trades table (PK instrument_id, ts_event, trade_id + BRIN), ${runs} runs`,
+        await ingestBench('postgres', db, trades, runs, url.toString()),
+        'psql \\copy (text file -> table)',
+      );
+      if (!values['skip-read']) await readBench('PostgreSQL', db, tradeRows, barRows, 1000);
+    } finally {
+      await db.close();
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName}`);
+      await admin.end();
+    }
+  }
+
+  if (!values['skip-pglite']) {
+    const db = await PgliteDriver.open();
+    try {
+      await migrate(db);
+      const n = Number(values['pglite-rows']);
+      printTable(`PGlite (in memory), ${runs} runs`, await ingestBench('pglite', db, makeTrades(n), runs, undefined), 'raw COPY of prepared text (no domain events)');
+      if (!values['skip-read']) await readBench('PGlite', db, values.big ? 2_000_000 : 500_000, values.big ? 1_000_000 : 200_000, 300);
+    } finally {
+      await db.close();
+    }
+  }
+}
