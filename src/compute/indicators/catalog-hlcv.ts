@@ -23,8 +23,7 @@ import { Obv } from './obv/obv.js';
 import { Sar } from './sar/sar.js';
 import { Stoch } from './stoch/stoch.js';
 import type { StochResult } from './stoch/stoch.js';
-import { MissingBarTimeError, Vwap } from './vwap/vwap.js';
-import type { TimedOhlcv } from './vwap/vwap.js';
+import { Vwap } from './vwap/vwap.js';
 import { WillR } from './willr/willr.js';
 import { MICROS_PER_MINUTE } from '../../core/time.js';
 
@@ -123,9 +122,9 @@ function vwapDefinition(): IndicatorDefinition {
       return {
         lookback: ind.lookback,
         update(bar: Ohlcv, out: Float64Array, offset: number): boolean {
-          const ts = (bar as Partial<TimedOhlcv>).tsOpen;
-          if (typeof ts !== 'number') throw new MissingBarTimeError('vwap needs the bar time: pass bars with tsOpen (microseconds since the epoch)');
-          ind.step(bar, ts);
+          // Vwap reads bar.tsOpen itself (and throws MissingBarTimeError without it); passing the time as an
+          // argument would box it on every call.
+          ind.step(bar);
           out[offset] = ind.current;
           return true;
         },

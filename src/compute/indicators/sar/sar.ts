@@ -12,20 +12,23 @@ import { checkReal, columnLength, nanArray, ScalarHlcvIndicator, scratchBar } fr
 export class Sar extends ScalarHlcvIndicator<Ohlcv> {
   readonly name: string;
   readonly lookback = 1;
-  private readonly afStep: number;
+  readonly acceleration: number = Number.NaN;
+  readonly maximum: number = Number.NaN;
+  // Double fields start as doubles: a bare `x: number;` starts undefined under define semantics, and V8
+  // then keeps the field boxed, so each write allocates.
+  private readonly afStep: number = Number.NaN;
   private count = 0;
   private isLong = false;
-  private af = 0;
-  private ep = 0;
-  private sar = 0;
-  private newHigh = 0;
-  private newLow = 0;
+  private af = Number.NaN;
+  private ep = Number.NaN;
+  private sar = Number.NaN;
+  private newHigh = Number.NaN;
+  private newLow = Number.NaN;
 
-  constructor(
-    readonly acceleration = 0.02,
-    readonly maximum = 0.2,
-  ) {
+  constructor(acceleration = 0.02, maximum = 0.2) {
     super();
+    this.acceleration = acceleration;
+    this.maximum = maximum;
     checkReal('SAR', 'acceleration', acceleration, 0, 3e37);
     checkReal('SAR', 'maximum', maximum, 0, 3e37);
     this.afStep = Math.min(acceleration, maximum);
