@@ -4,6 +4,12 @@ import { InvariantError } from '../../core/errors.js';
 import type { TimeBarOptions } from './time-bars.js';
 import { TimeBarCore } from './time-bars.js';
 import { toScale } from './bar-builder.js';
+import type { Price, Quantity } from '../../core/price.js';
+
+/** A value's raw at precision `p`; the call is skipped when the precision already matches (the usual case). */
+function rawAt(x: Price | Quantity, p: number, what: string): number {
+  return x.precision === p ? x.raw : toScale(x.raw, x.precision, p, what);
+}
 
 /**
  * Time bars from quotes, priced from the bid, the ask or the mid (`1m-bid`, `1m-ask`, `1m-mid`).
@@ -40,17 +46,17 @@ export class QuoteBarAggregator {
     let sizeRaw: number;
     switch (this.source) {
       case 'bid':
-        priceRaw = toScale(q.bidPrice.raw, q.bidPrice.precision, pp, 'bid price');
-        sizeRaw = toScale(q.bidSize.raw, q.bidSize.precision, sp, 'bid size');
+        priceRaw = rawAt(q.bidPrice, pp, 'bid price');
+        sizeRaw = rawAt(q.bidSize, sp, 'bid size');
         break;
       case 'ask':
-        priceRaw = toScale(q.askPrice.raw, q.askPrice.precision, pp, 'ask price');
-        sizeRaw = toScale(q.askSize.raw, q.askSize.precision, sp, 'ask size');
+        priceRaw = rawAt(q.askPrice, pp, 'ask price');
+        sizeRaw = rawAt(q.askSize, sp, 'ask size');
         break;
       case 'mid':
         // (a + b) / 2 at one more decimal is (a + b) * 5: exact for any two raws at the same precision.
-        priceRaw = 5 * (toScale(q.bidPrice.raw, q.bidPrice.precision, pp, 'bid price') + toScale(q.askPrice.raw, q.askPrice.precision, pp, 'ask price'));
-        sizeRaw = 5 * (toScale(q.bidSize.raw, q.bidSize.precision, sp, 'bid size') + toScale(q.askSize.raw, q.askSize.precision, sp, 'ask size'));
+        priceRaw = 5 * (rawAt(q.bidPrice, pp, 'bid price') + rawAt(q.askPrice, pp, 'ask price'));
+        sizeRaw = 5 * (rawAt(q.bidSize, sp, 'bid size') + rawAt(q.askSize, sp, 'ask size'));
         if (!Number.isSafeInteger(priceRaw) || !Number.isSafeInteger(sizeRaw)) throw new InvariantError('mid overflows 2^53');
         break;
       default:

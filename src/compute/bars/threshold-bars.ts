@@ -88,8 +88,8 @@ export class ThresholdBarAggregator {
 
   update(price: Price, size: Quantity, tsEvent: number, tsInit: number = tsEvent): void {
     const b = this.builder;
-    const priceRaw = toScale(price.raw, price.precision, b.pricePrecision, 'price');
-    const sizeRaw = toScale(size.raw, size.precision, b.sizePrecision, 'size');
+    const priceRaw = price.precision === b.pricePrecision ? price.raw : toScale(price.raw, price.precision, b.pricePrecision, 'price');
+    const sizeRaw = size.precision === b.sizePrecision ? size.raw : toScale(size.raw, size.precision, b.sizePrecision, 'size');
     let ts = tsEvent;
     if (ts < this.watermark) {
       this.late += 1;

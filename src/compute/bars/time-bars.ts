@@ -31,6 +31,8 @@ export class TimeBarCore {
   private readonly emitFlat: boolean;
   /** Prints before this time are late: the open bar's start, or the end of the last emitted bar. */
   private watermark = 0;
+  /** End of the open bar's interval; 0 when no bar is open, so the fast path below never matches. */
+  private openEnd = 0;
   private lastCloseRaw = 0;
   private hasLastClose = false;
   private late = 0;
@@ -51,17 +53,14 @@ export class TimeBarCore {
     return this.late;
   }
 
-  get pricePrecision(): number {
-    return this.builder.pricePrecision;
-  }
-
-  get sizePrecision(): number {
-    return this.builder.sizePrecision;
-  }
-
   /** One print at the aggregator's precisions; `count` is 1 for a trade, 0 for a quote. */
   updateRaw(priceRaw: number, sizeRaw: number, ts: number, tsInit: number, count: number): void {
     const b = this.builder;
+    // Most prints fall in the open bar: no division, no branch on the policy.
+    if (ts < this.openEnd && ts >= this.watermark) {
+      b.update(priceRaw, sizeRaw, ts, count);
+      return;
+    }
     if (ts < this.watermark) {
       this.late += 1;
       if (this.latePolicy === LatePolicy.Drop) return;
@@ -81,6 +80,7 @@ export class TimeBarCore {
     b.start(start, priceRaw);
     b.update(priceRaw, sizeRaw, ts, count);
     this.watermark = start;
+    this.openEnd = start + this.duration;
   }
 
   /** The clock has reached `now`: closes the open bar if its interval has ended, and emits due flat bars. */
@@ -98,6 +98,7 @@ export class TimeBarCore {
     const end = this.builder.tsOpen + this.duration;
     const bar = this.builder.build(this.instrumentId, this.spec, end, tsInit);
     this.watermark = end;
+    this.openEnd = 0;
     this.lastCloseRaw = this.builder.closeRaw;
     this.hasLastClose = true;
     this.onBar(bar);
@@ -121,10 +122,14 @@ export class TimeBarCore {
 /** Time bars from trades (`1s` to `Nd`, priced from the last trade). */
 export class TimeBarAggregator {
   private readonly core: TimeBarCore;
+  private readonly pp: number;
+  private readonly sp: number;
 
   constructor(opts: TimeBarOptions) {
     if (opts.spec.source !== 'last') throw new ParseError(`trade bars are priced from the last trade, not ${opts.spec.source}`, 'spec');
     this.core = new TimeBarCore(opts);
+    this.pp = opts.pricePrecision;
+    this.sp = opts.sizePrecision;
   }
 
   /** Trades that arrived after their interval had closed (see LatePolicy). */
@@ -137,10 +142,9 @@ export class TimeBarAggregator {
   }
 
   update(price: Price, size: Quantity, tsEvent: number, tsInit: number = tsEvent): void {
-    const c = this.core;
     this.core.updateRaw(
-      toScale(price.raw, price.precision, c.pricePrecision, 'price'),
-      toScale(size.raw, size.precision, c.sizePrecision, 'size'),
+      price.precision === this.pp ? price.raw : toScale(price.raw, price.precision, this.pp, 'price'),
+      size.precision === this.sp ? size.raw : toScale(size.raw, size.precision, this.sp, 'size'),
       tsEvent,
       tsInit,
       1,
