@@ -11,7 +11,7 @@
  * the first trade and of the last one, since trades before the first or after the last are not in the file,
  * and any interval around a gap in the aggTrade ids.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -131,6 +131,12 @@ interface AggTrade {
 
 export async function run(dataDir: string): Promise<boolean> {
   const base = join(dataDir, DIR);
+  const needed = ['trades/XRP_OLD-trades.json.gz', 'trades/XRP_ETH-trades.csv', 'candles/XRP_ETH-1m.csv', 'candles/XRP_ETH-5m.csv'];
+  const missing = needed.filter((f) => !existsSync(join(base, f)));
+  if (missing.length > 0) {
+    console.log(`bars: missing data in ${base}: ${missing.join(', ')}`);
+    return false;
+  }
   const raw = JSON.parse(gunzipSync(readFileSync(join(base, 'trades/XRP_OLD-trades.json.gz'))).toString('utf8')) as { info: AggTrade }[];
   const trades = raw.map((r) => r.info);
   const candles1m = readCsvBars(join(base, 'candles/XRP_ETH-1m.csv'));
