@@ -6,8 +6,9 @@
  * - EventEmitter: Node's node:events emitter (the usual in-process peer; it has no wildcards);
  * - bare loop: calling the handlers directly from an array, the limit for any dispatcher in JavaScript.
  * Request/response round trips are compared with a bare `await` of the same function.
- * Each figure is the median of several runs after a warm-up run. Rates are messages published per second
- * (with 10 subscribers each message is delivered 10 times).
+ * Each figure is the median of several runs after a warm-up run, contenders interleaved, timed in CPU time
+ * (process.cpuUsage) because the machine is shared and wall time would mostly measure other processes.
+ * Rates are messages published per CPU second (with 10 subscribers each message is delivered 10 times).
  */
 import { EventEmitter } from 'node:events';
 import { parseArgs } from 'node:util';
@@ -39,29 +40,41 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** Median rate (per second) of `body(n)` over `runs` timed runs after one warm-up. */
-function rate(runs: number, n: number, body: (n: number) => void): number {
-  body(Math.min(n, 200_000));
-  const rates: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = process.hrtime.bigint();
-    body(n);
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    rates.push(n / s);
-  }
-  return median(rates);
+/** CPU seconds (user + system) of this process: unlike wall time, it does not count waiting for a core. */
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(since);
+  return (d.user + d.system) / 1e6;
 }
 
-async function asyncRate(runs: number, n: number, body: (n: number) => Promise<void>): Promise<number> {
-  await body(Math.min(n, 20_000));
-  const rates: number[] = [];
+/**
+ * Median rates (per second of CPU time) of several contenders doing `n` operations each. After one warm-up
+ * each, they run interleaved, one run of each per round, so that load changes on the shared machine hit
+ * all of them alike.
+ */
+function rates(runs: number, n: number, contenders: readonly ((n: number) => void)[]): number[] {
+  for (const body of contenders) body(Math.min(n, 200_000));
+  const samples = contenders.map((): number[] => []);
   for (let r = 0; r < runs; r++) {
-    const t0 = process.hrtime.bigint();
-    await body(n);
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    rates.push(n / s);
+    contenders.forEach((body, i) => {
+      const c0 = process.cpuUsage();
+      body(n);
+      samples[i].push(n / cpuSeconds(c0));
+    });
   }
-  return median(rates);
+  return samples.map(median);
+}
+
+async function asyncRates(runs: number, n: number, contenders: readonly ((n: number) => Promise<void>)[]): Promise<number[]> {
+  for (const body of contenders) await body(Math.min(n, 20_000));
+  const samples = contenders.map((): number[] => []);
+  for (let r = 0; r < runs; r++) {
+    for (let i = 0; i < contenders.length; i++) {
+      const c0 = process.cpuUsage();
+      await contenders[i](n);
+      samples[i].push(n / cpuSeconds(c0));
+    }
+  }
+  return samples.map(median);
 }
 
 interface Row {
@@ -83,27 +96,27 @@ function busWith(subscribers: number, wildcard: boolean): { bus: InProcessBus; t
 
 function dispatchRow(runs: number, n: number, subscribers: number, wildcard: boolean): Row {
   const { bus, topic } = busWith(subscribers, wildcard);
-  const tradewind = rate(runs, n, (k) => {
-    for (let i = 0; i < k; i++) bus.publish(topic, messages[i & (POOL - 1)]);
-  });
-
-  let emitter: number | undefined;
-  if (!wildcard) {
-    const ee = new EventEmitter();
-    ee.setMaxListeners(100);
-    for (const h of makeHandlers(subscribers)) ee.on(topic, h);
-    emitter = rate(runs, n, (k) => {
-      for (let i = 0; i < k; i++) ee.emit(topic, messages[i & (POOL - 1)]);
-    });
-  }
-
+  const contenders = [
+    (k: number): void => {
+      for (let i = 0; i < k; i++) bus.publish(topic, messages[i & (POOL - 1)]);
+    },
+  ];
   const handlers = makeHandlers(subscribers);
-  const bare = rate(runs, n, (k) => {
+  contenders.push((k) => {
     for (let i = 0; i < k; i++) {
       const m = messages[i & (POOL - 1)];
       for (let j = 0; j < handlers.length; j++) handlers[j](m);
     }
   });
+  if (!wildcard) {
+    const ee = new EventEmitter();
+    ee.setMaxListeners(100);
+    for (const h of makeHandlers(subscribers)) ee.on(topic, h);
+    contenders.push((k) => {
+      for (let i = 0; i < k; i++) ee.emit(topic, messages[i & (POOL - 1)]);
+    });
+  }
+  const [tradewind, bare, emitter] = rates(runs, n, contenders);
   const kind = wildcard ? 'wildcard data.trade.>' : 'exact topic';
   return { scenario: `${kind}, ${subscribers} subscriber${subscribers === 1 ? '' : 's'}`, tradewind, emitter, bare };
 }
@@ -115,20 +128,22 @@ function manyTopicsRow(runs: number, n: number): Row {
   const bus = new InProcessBus({ clock: new TestClock() });
   const [h] = makeHandlers(1);
   bus.subscribe(topics.allTrades() as string as Topic<Msg>, h);
-  const tradewind = rate(runs, n, (k) => {
-    for (let i = 0; i < k; i++) bus.publish(topicList[i % 100], messages[i & (POOL - 1)]);
-  });
   const ee = new EventEmitter();
   const [h2] = makeHandlers(1);
   for (const t of topicList) ee.on(t, h2);
-  const emitter = rate(runs, n, (k) => {
-    for (let i = 0; i < k; i++) ee.emit(topicList[i % 100], messages[i & (POOL - 1)]);
-  });
   const [h3] = makeHandlers(1);
   const byIndex = topicList.map(() => h3);
-  const bare = rate(runs, n, (k) => {
-    for (let i = 0; i < k; i++) byIndex[i % 100](messages[i & (POOL - 1)]);
-  });
+  const [tradewind, emitter, bare] = rates(runs, n, [
+    (k) => {
+      for (let i = 0; i < k; i++) bus.publish(topicList[i % 100], messages[i & (POOL - 1)]);
+    },
+    (k) => {
+      for (let i = 0; i < k; i++) ee.emit(topicList[i % 100], messages[i & (POOL - 1)]);
+    },
+    (k) => {
+      for (let i = 0; i < k; i++) byIndex[i % 100](messages[i & (POOL - 1)]);
+    },
+  ]);
   return { scenario: '100 topics round-robin, 1 wildcard subscriber', tradewind, emitter, bare };
 }
 
@@ -145,12 +160,14 @@ async function requestRows(runs: number, n: number): Promise<Row[]> {
     ['request/response, sync responder', syncEp, double],
     ['request/response, async responder', asyncEp, asyncDouble],
   ] as const) {
-    const tradewind = await asyncRate(runs, n, async (k) => {
-      for (let i = 0; i < k; i++) sink += await bus.request(ep, i);
-    });
-    const bare = await asyncRate(runs, n, async (k) => {
-      for (let i = 0; i < k; i++) sink += await fn(i);
-    });
+    const [tradewind, bare] = await asyncRates(runs, n, [
+      async (k) => {
+        for (let i = 0; i < k; i++) sink += await bus.request(ep, i);
+      },
+      async (k) => {
+        for (let i = 0; i < k; i++) sink += await fn(i);
+      },
+    ]);
     rows.push({ scenario: label, tradewind, emitter: undefined, bare });
   }
   return rows;
@@ -189,7 +206,7 @@ export async function run(args: string[]): Promise<void> {
   const table = rows.map((r) => [r.scenario, fmt(r.tradewind), fmt(r.emitter), fmt(r.bare), ratio(r.tradewind, r.emitter), ratio(r.tradewind, r.bare)]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(`medians of ${runs} runs; ${n} messages per 1-subscriber run (${Math.ceil(n / 5)} with 10 subscribers, ${Math.ceil(n / 20)} requests)`);
+  console.log(`medians of ${runs} interleaved runs, per CPU second; ${n} messages per 1-subscriber run (${Math.ceil(n / 5)} with 10 subscribers, ${Math.ceil(n / 20)} requests)`);
   console.log(line(header));
   for (const row of table) console.log(line(row));
   const goal = rows[0].tradewind;

@@ -98,7 +98,9 @@ class PendingRequest {
 
 let busCount = 0;
 
-const NO_HANDLERS: readonly Sub[] = Object.freeze([]);
+// Not frozen, like the handler arrays: frozen arrays have their own elements kind, and mixing kinds at the
+// dispatch loop's element load measured ~20% slower. None of these arrays is ever changed after creation.
+const NO_HANDLERS: readonly Sub[] = [];
 
 function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
   return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
@@ -107,7 +109,7 @@ function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
 /**
  * The embedded message bus: synchronous, in-process dispatch (NautilusTrader's MessageBus).
  *
- * Publishing looks the topic up in a map from concrete topic to a frozen array of its handlers, already
+ * Publishing looks the topic up in a table from concrete topic to an array of its handlers, already
  * filtered by pattern and sorted by priority; the map is filled on first use and invalidated per affected
  * topic on subscribe and unsubscribe. So a publish is one table lookup and a loop of calls: no allocation,
  * no closure, no string work. The arrays are replaced, never changed, which makes unsubscribing and
@@ -278,7 +280,7 @@ export class InProcessBus implements MessageBus {
     const matched: Sub[] = [];
     for (const s of this.subs) if (matchTokens(s.tokens, tokens)) matched.push(s);
     matched.sort((a, b) => b.priority - a.priority || a.seq - b.seq);
-    const handlers = matched.length === 0 ? NO_HANDLERS : Object.freeze(matched);
+    const handlers: readonly Sub[] = matched.length === 0 ? NO_HANDLERS : matched;
     if (this.resolvedCount >= this.maxCachedTopics) this.clearResolved();
     this.resolved[topic] = handlers;
     this.resolvedCount++;
