@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { startCommand } from './start.js';
+import { replayCommand } from './replay.js';
 import { dataDownloadCommand } from './data-download.js';
 import { barsCommand } from './bars.js';
 import { bookCommand } from './book.js';
@@ -13,6 +14,7 @@ import { dbMaintainCommand, dbMigrateCommand } from './db-migrate.js';
 /** Every `tradewind` command. Add new ones here, one import each. */
 export const commands: readonly Command[] = [
   startCommand,
+  replayCommand,
   dataDownloadCommand,
   barsCommand,
   bookCommand,
