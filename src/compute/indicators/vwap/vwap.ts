@@ -40,7 +40,8 @@ export class Vwap extends ScalarHlcvIndicator<Ohlcv> {
   readonly lookback = 0;
   readonly sessionMicros: number;
   readonly anchorMicros: number;
-  private session = Number.NaN;
+  /** First instant after the current session; a bar at or past it starts a new one. */
+  private sessionEnd = Number.NEGATIVE_INFINITY;
   private lastTs = Number.NEGATIVE_INFINITY;
   private sumPv = 0;
   private sumV = 0;
@@ -70,9 +71,11 @@ export class Vwap extends ScalarHlcvIndicator<Ohlcv> {
     }
     if (ts < this.lastTs) throw new BarTimeOrderError(`${this.name}: bar time ${ts} is before the previous bar's ${this.lastTs}`);
     this.lastTs = ts;
-    const session = Math.floor((ts - this.anchorMicros) / this.sessionMicros);
-    if (session !== this.session) {
-      this.session = session;
+    // Times only move forward, so one comparison finds a new session; the division runs once per session.
+    if (ts >= this.sessionEnd) {
+      const length = this.sessionMicros;
+      const index = Math.floor((ts - this.anchorMicros) / length);
+      this.sessionEnd = this.anchorMicros + (index + 1) * length;
       this.sumPv = 0;
       this.sumV = 0;
     }
@@ -86,7 +89,7 @@ export class Vwap extends ScalarHlcvIndicator<Ohlcv> {
   }
 
   protected clear(): void {
-    this.session = Number.NaN;
+    this.sessionEnd = Number.NEGATIVE_INFINITY;
     this.lastTs = Number.NEGATIVE_INFINITY;
     this.sumPv = 0;
     this.sumV = 0;
