@@ -205,6 +205,8 @@ function checkRaw(raw: number, precision: number, field: string): number {
 
 /** An exact price of an instrument (may be negative: spreads, some futures). */
 export class Price extends Fixed<Price> {
+  /** Makes the class nominal: a Price is not assignable to another fixed-point type. */
+  declare private readonly unit: 'Price';
   private constructor(raw: number, precision: number) {
     super(raw, precision);
   }
@@ -243,6 +245,8 @@ export class Price extends Fixed<Price> {
 
 /** An exact, non-negative quantity (size, volume). Subtracting below zero is an InvariantError. */
 export class Quantity extends Fixed<Quantity> {
+  /** Makes the class nominal: a Quantity is not assignable to another fixed-point type. */
+  declare private readonly unit: 'Quantity';
   private constructor(raw: number, precision: number) {
     super(raw, precision);
   }

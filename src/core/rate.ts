@@ -7,6 +7,8 @@ import { ParseError } from './errors.js';
  * a funding rate. Fixed-point like Price, so that a fee computed from it reconciles to the last unit.
  */
 export class Rate extends Fixed<Rate> {
+  /** Makes the class nominal: a Rate is not assignable to another fixed-point type. */
+  declare private readonly unit: 'Rate';
   private constructor(raw: number, precision: number) {
     super(raw, precision);
   }
