@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -146,5 +148,11 @@ describe('tradewind indicators', () => {
     for (const d of indicatorDefinitions) {
       for (const c of parseIndicatorSpec(d.name)[0].columns) expect(doc, d.name).toContain(`\`${c}\``);
     }
+  });
+  it('runs as a real process', async () => {
+    const dir = tempDirWith({ 'b.csv': 'timestamp,open,high,low,close,volume\n0,1,1,1,1,5\n60000,2,2,2,2,5\n' });
+    const root = join(import.meta.dirname, '../../..');
+    const { stdout } = await promisify(execFile)('npx', ['tsx', join(root, 'src/cli/main.ts'), 'indicators', '--input', join(dir, 'b.csv'), '--spec', 'mom(1)'], { cwd: root });
+    expect(stdout).toBe('timestamp,open,high,low,close,volume,mom_1\n0,1,1,1,1,5,\n60000,2,2,2,2,5,1\n');
   });
 });

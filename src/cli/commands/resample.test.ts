@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -104,5 +106,11 @@ describe('tradewind resample', () => {
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).toMatch(/^tradewind resample: /);
     }
+  });
+  it('runs as a real process', async () => {
+    const dir = tempDirWith({ 'b.csv': BARS_1M });
+    const root = join(import.meta.dirname, '../../..');
+    const { stdout } = await promisify(execFile)('npx', ['tsx', join(root, 'src/cli/main.ts'), 'resample', '--input', join(dir, 'b.csv'), '--interval', '1h'], { cwd: root });
+    expect(stdout).toBe(`timestamp,open,high,low,close,volume,trades\n${T0},1.10,1.30,0.90,1.02,18.75,8\n`);
   });
 });
