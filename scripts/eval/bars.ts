@@ -6,7 +6,8 @@
  * Three paths are checked against the venue's candles:
  *   A. the raw aggTrade payloads (exact decimal strings p, q; time T in ms) through TimeBarAggregator;
  *   B. `tradewind bars --interval 1m` on the trades CSV (the command line end to end);
- *   C. `tradewind resample --interval 5m` on B's output, against the 5-minute candles.
+ *   C. `tradewind resample --interval 5m` on B's output, against the 5-minute candles;
+ *   D. `tradewind resample --interval 5m` on the venue's own 1-minute candles, against its 5-minute candles.
  * Only candles that the trade file may not cover completely are allowed to differ: the minute (or five) of
  * the first trade and of the last one, since trades before the first or after the last are not in the file,
  * and any interval around a gap in the aggTrade ids.
@@ -195,7 +196,16 @@ export async function run(dataDir: string): Promise<boolean> {
       return false;
     }
     const okC = report('C. tradewind resample --interval 5m (of B)', candles5m.length, compare(readCsvBars(out5m), candles5m, partial5m), partial5m, new Set(candles5m.map((x) => x.t)));
-    return okA && okB && okC;
+    // D. Resampling alone, on the venue's own 1m candles: no trade file involved, so nothing is excused.
+    const venue5m = join(tmp, 'venue-5m.csv');
+    const d = await cli(['resample', '--input', join(base, 'candles/XRP_ETH-1m.csv'), '--interval', '5m', '--output', venue5m]);
+    if (d.code !== 0) {
+      console.log(`  D. tradewind resample of the venue's 1m candles failed with exit code ${d.code}: ${d.err}`);
+      return false;
+    }
+    const none = new Map<number, string>();
+    const okD = report("D. tradewind resample --interval 5m of the venue's 1m candles", candles5m.length, compare(readCsvBars(venue5m), candles5m, none), none, new Set(candles5m.map((x) => x.t)));
+    return okA && okB && okC && okD;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
