@@ -1,2 +1,3 @@
 export * from './market-store.js';
 export * from './hot-cache.js';
+export * from './trading-store.js';
