@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { startCommand } from './start.js';
 import { replayCommand } from './replay.js';
+import { recordCommand } from './record.js';
 import { dataDownloadCommand } from './data-download.js';
 import { barsCommand } from './bars.js';
 import { bookCommand } from './book.js';
@@ -15,6 +16,7 @@ import { dbMaintainCommand, dbMigrateCommand } from './db-migrate.js';
 export const commands: readonly Command[] = [
   startCommand,
   replayCommand,
+  recordCommand,
   dataDownloadCommand,
   barsCommand,
   bookCommand,
