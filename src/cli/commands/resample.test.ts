@@ -54,8 +54,15 @@ describe('tradewind resample', () => {
     expect(r.code).toBe(0);
     const bad = await resample({ 'b.csv': BARS_1M }, ['--input', 'b.csv', '--interval', '90s', '--output', 'o.csv']);
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/b\.csv: line 6, column 1 \(timestamp\): --interval 90s is not a whole multiple of the input's interval 1m/);
+    expect(bad.err).toMatch(/b\.csv: line 3, column 1 \(timestamp\): --interval 90s is not a whole multiple of the input's interval \(the input's interval is taken as 1m/);
     expect(existsSync(join(bad.dir, 'o.csv'))).toBe(false);
+    // 1m bars that open half a minute past the minute would straddle 5m boundaries: refused, not guessed.
+    const offset = 'timestamp,open,high,low,close,volume\n30000,1,1,1,1,1\n90000,1,1,1,1,1\n270000,1,1,1,1,1\n';
+    const shifted = await resample({ 'b.csv': offset }, ['--input', 'b.csv', '--interval', '5m']);
+    expect(shifted.code).toBe(2);
+    expect(shifted.err).toMatch(/line 3, column 1 \(timestamp\): the bar times are not all multiples of the input's interval \(the input's interval is taken as 1m/);
+    const declared = await resample({ 'b.csv': offset }, ['--input', 'b.csv', '--interval', '5m', '--input-interval', '30s']);
+    expect(declared.code).toBe(0);
   });
 
   it('checks a declared input interval up front and the alignment of every row', async () => {

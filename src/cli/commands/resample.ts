@@ -117,8 +117,8 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
     await out.line(withTrades ? BARS_HEADER : BARS_HEADER_NO_TRADES);
     let rows = 0;
     let last = -1;
-    let lastLine = 0;
     let minGap = Infinity;
+    let minGapLine = 0;
     let timesGcd = 0;
     for await (const row of csv.rows()) {
       rows++;
@@ -128,9 +128,11 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
           row.fail('timestamp', `${row.text('timestamp')} is ${r.tsOpen === last ? 'the same time as' : 'before'} the previous bar's ${formatMillis(last)}: bars must be in time order`);
         }
         if (step !== undefined && r.tsOpen % step !== 0) row.fail('timestamp', `${row.text('timestamp')} is not aligned to the input interval ${values['input-interval']}`);
-        if (last >= 0) minGap = Math.min(minGap, r.tsOpen - last);
+        if (last >= 0 && r.tsOpen - last < minGap) {
+          minGap = r.tsOpen - last;
+          minGapLine = row.line;
+        }
         last = r.tsOpen;
-        lastLine = row.line;
         timesGcd = gcd(timesGcd, r.tsOpen);
         resampler.handleBar({
           type: 'bar',
@@ -157,14 +159,12 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
     }
     if (rows + bad.count === 0) throw new CsvInputError({ file: input, line: 2 }, 'empty file: a header but no rows');
     if (step === undefined && Number.isFinite(minGap)) {
-      // Bars do not overlap, so the input interval is at most the smallest gap; every time must sit on its grid.
-      const inferred = gcd(minGap, timesGcd);
-      if (target % inferred !== 0) {
-        throw new CsvInputError(
-          { file: input, line: lastLine, column: 'timestamp', columnIndex: (csv.header.indexOf('timestamp') ?? 0) + 1 },
-          `--interval ${values.interval} is not a whole multiple of the input's interval ${specFor(inferred)} (inferred from the timestamps; give --input-interval to state it)`,
-        );
-      }
+      // Bars do not overlap, so the input interval is at most the smallest gap; take it as the interval, and
+      // every time must sit on its grid, or the input is not what we think (say so rather than guess).
+      const place = { file: input, line: minGapLine, column: 'timestamp', columnIndex: (csv.header.indexOf('timestamp') ?? 0) + 1 };
+      const hint = `(the input's interval is taken as ${specFor(minGap)}, the smallest gap between bars, which ends on this line; give --input-interval to state it)`;
+      if (timesGcd % minGap !== 0) throw new CsvInputError(place, `the bar times are not all multiples of the input's interval ${hint}`);
+      if (target % minGap !== 0) throw new CsvInputError(place, `--interval ${values.interval} is not a whole multiple of the input's interval ${hint}`);
     }
     resampler.flush();
     for (const b of pending) await out.line(formatBar(b, withTrades));
