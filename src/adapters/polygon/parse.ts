@@ -117,7 +117,8 @@ export function parsePolygonEvent(e: unknown, tsInit: UnixMicros): PolygonEvent 
     case 'T':
     case 'XT': {
       const crypto = ev === 'XT';
-      const id = o.i;
+      // Options trades carry no `i`; their sequence number `q` is unique per contract and serves instead.
+      const id = o.i ?? (o.q === undefined ? undefined : `q${String(o.q)}`);
       if (id === undefined || id === null || id === '') throw new ParseError('missing trade id', 'i');
       const s = size(o.s, 's', false);
       const ts = polygonTimeToMicros(o.t, 't');
