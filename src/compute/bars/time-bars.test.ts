@@ -52,6 +52,21 @@ describe('TimeBarAggregator', () => {
     expect(bars).toHaveLength(1);
   });
 
+  it('waits closeDelayMicros after the end before the clock closes a bar, so a trade stamped before the end still counts', () => {
+    const { a, bars } = agg('1m', { closeDelayMicros: 500_000, emitFlat: true });
+    a.handleTrade(trade(10 * S, '1', '1'));
+    a.onTime(M + 499_999);
+    expect(bars).toHaveLength(0);
+    a.handleTrade(trade(M - 1, '2', '1'));
+    a.onTime(M + 500_000);
+    expect(bars.map(show)).toEqual([{ t: 0, end: M, o: '1.00', h: '2.00', l: '1.00', c: '2.00', v: '2.0', n: 2 }]);
+    a.onTime(3 * M + 499_999);
+    expect(bars).toHaveLength(2);
+    a.onTime(3 * M + 500_000);
+    expect(bars.map((b) => b.tsOpen)).toEqual([0, M, 2 * M]);
+    expect(() => agg('1m', { closeDelayMicros: -1 })).toThrow(/close delay/);
+  });
+
   it('makes no bar for intervals without trades unless flat bars are asked for', () => {
     const plain = agg('1m');
     plain.a.handleTrade(trade(0, '5', '1'));

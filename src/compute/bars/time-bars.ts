@@ -9,6 +9,12 @@ import { BarBuilder, LatePolicy, toScale } from './bar-builder.js';
 export interface TimeBarOptions extends AggregatorOptions {
   /** Emit a flat bar (open = high = low = close = previous close, volume 0) for each interval without prints. */
   readonly emitFlat?: boolean;
+  /**
+   * How long after its end the clock closes a bar (microseconds, default 0), so that trades the venue
+   * stamped just before the end but that arrive a little later still count (NautilusTrader's
+   * `time_bars_build_delay`). A trade of a later interval still closes the bar at once.
+   */
+  readonly closeDelayMicros?: number;
 }
 
 /** Start of the epoch-aligned interval of length `d` that contains `ts` (ts >= 0). */
@@ -29,6 +35,7 @@ export class TimeBarCore {
   private readonly onBar: BarHandler;
   private readonly latePolicy: LatePolicy;
   private readonly emitFlat: boolean;
+  private readonly closeDelay: number;
   /** Prints before this time are late: the open bar's start, or the end of the last emitted bar. */
   private watermark = 0;
   /** End of the open bar's interval; 0 when no bar is open, so the fast path below never matches. */
@@ -47,6 +54,8 @@ export class TimeBarCore {
     this.onBar = opts.onBar;
     this.latePolicy = opts.latePolicy ?? LatePolicy.Drop;
     this.emitFlat = opts.emitFlat ?? false;
+    this.closeDelay = opts.closeDelayMicros ?? 0;
+    if (!Number.isSafeInteger(this.closeDelay) || this.closeDelay < 0) throw new ParseError(`close delay must be a non-negative whole number of microseconds: ${this.closeDelay}`, 'closeDelayMicros');
   }
 
   get lateCount(): number {
@@ -85,8 +94,9 @@ export class TimeBarCore {
 
   /** The clock has reached `now`: closes the open bar if its interval has ended, and emits due flat bars. */
   onTime(now: number, tsInit: number = now): void {
-    if (this.builder.active && now >= this.builder.tsOpen + this.duration) this.emit(tsInit);
-    if (this.emitFlat && !this.builder.active) this.emitFlatUntil(now, tsInit);
+    const due = now - this.closeDelay;
+    if (this.builder.active && due >= this.builder.tsOpen + this.duration) this.emit(tsInit);
+    if (this.emitFlat && !this.builder.active) this.emitFlatUntil(due, tsInit);
   }
 
   /** Emits the open bar even though its interval has not ended (end of a file or of a session). */
