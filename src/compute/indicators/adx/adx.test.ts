@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contractBarSeries, describeIndicatorContract, expectMatchesTalib, streamColumns, talib } from '../testing/index.js';
 import { referenceSeries, toBars } from '../hlcv-shared/testing/ohlcv.js';
-import { Adx, adx, MinusDi, PlusDi } from './adx.js';
+import { Adx, adx, Adxr, Dx, MinusDi, PlusDi } from './adx.js';
 
 const series = referenceSeries();
 
@@ -32,6 +32,25 @@ describe('ADX, +DI and -DI against TA-Lib', () => {
     }
   }
 
+  for (const [name, s] of Object.entries(series)) {
+    for (const period of [2, 5, 14, 28]) {
+      it(`DX and ADXR, ${name}, period ${period}`, () => {
+        const hlc = { high: s.high, low: s.low, close: s.close };
+        const bars = toBars(s);
+        for (const [fn, make] of [
+          ['DX', () => new Dx(period)],
+          ['ADXR', () => new Adxr(period)],
+        ] as const) {
+          const ref = talib(fn, hlc, { optInTimePeriod: period });
+          const ind = make();
+          expect(ind.lookback, fn).toBe(ref.begIndex);
+          const [ours] = streamColumns(ind, bars, (v) => [v], 1);
+          expectMatchesTalib(ours, ref.outputs.outReal, `${fn} ${name} ${period}`);
+        }
+      });
+    }
+  }
+
   it('reaches TA-Lib zero guards on the long flat stretch (DI = 0, ADX held)', () => {
     const s = series.longFlat;
     const refPlus = talib('PLUS_DI', { high: s.high, low: s.low, close: s.close }, { optInTimePeriod: 5 }).outputs.outReal;
@@ -51,4 +70,6 @@ describe('ADX, +DI and -DI against TA-Lib', () => {
 
 describeIndicatorContract('ADX(14)', () => new Adx(14), contractBarSeries());
 describeIndicatorContract('PLUS_DI(14)', () => new PlusDi(14), contractBarSeries());
+describeIndicatorContract('DX(14)', () => new Dx(14), contractBarSeries());
+describeIndicatorContract('ADXR(5)', () => new Adxr(5), contractBarSeries());
 describeIndicatorContract('MINUS_DI(5)', () => new MinusDi(5), contractBarSeries());

@@ -120,6 +120,90 @@ export class MinusDi extends DirectionalIndicator {
   }
 }
 
+/**
+ * Directional movement index DX = 100 * |+DI - -DI| / (+DI + -DI), as TA-Lib's DX (period >= 2, lookback
+ * `period`). Where TA-Lib's zero guards fire (smoothed true range or DI sum below 1e-14) the first value is 0
+ * and later ones repeat the previous value, as TA-Lib does.
+ */
+export class Dx extends ScalarHlcvIndicator<Ohlcv> {
+  readonly name: string;
+  readonly lookback: number;
+  private readonly dm: DirectionalMovement;
+
+  constructor(readonly period = 14) {
+    super();
+    checkPeriod('DX', 'period', period);
+    this.dm = new DirectionalMovement(period);
+    this.name = `DX(${period})`;
+    this.lookback = period;
+  }
+
+  step(bar: Ohlcv): boolean {
+    const dm = this.dm;
+    dm.update(bar.high, bar.low, bar.close);
+    if (!dm.smoothed) return false;
+    const tr = dm.tr;
+    let dx = Number.NaN;
+    if (!taIsZero(tr)) {
+      const minusDi = 100 * (dm.minusDm / tr);
+      const plusDi = 100 * (dm.plusDm / tr);
+      const sum = minusDi + plusDi;
+      if (!taIsZero(sum)) dx = 100 * (Math.abs(minusDi - plusDi) / sum);
+    }
+    if (!Number.isNaN(dx)) this.value = dx;
+    else if (!this.ready) this.value = 0;
+    this.ready = true;
+    return true;
+  }
+
+  protected clear(): void {
+    this.dm.clear();
+  }
+}
+
+/**
+ * Average directional movement rating, as TA-Lib's ADXR: (ADX + the ADX of period - 1 bars ago) / 2.
+ * Lookback 3 * period - 2.
+ */
+export class Adxr extends ScalarHlcvIndicator<Ohlcv> {
+  readonly name: string;
+  readonly lookback: number;
+  private readonly adx: Adx;
+  private readonly history: Float64Array;
+  private slot = 0;
+  private count = 0;
+
+  constructor(readonly period = 14) {
+    super();
+    this.adx = new Adx(period);
+    this.history = new Float64Array(period);
+    this.name = `ADXR(${period})`;
+    this.lookback = this.adx.lookback + period - 1;
+  }
+
+  step(bar: Ohlcv): boolean {
+    const r = this.adx.update(bar);
+    if (r === null) return false;
+    const p = this.period;
+    const h = this.history;
+    const slot = this.slot;
+    h[slot] = r.adx;
+    this.slot = slot + 1 === p ? 0 : slot + 1;
+    if (++this.count < p) return false;
+    // The next slot to write holds the ADX of period - 1 bars ago.
+    this.value = (r.adx + h[this.slot]) / 2;
+    this.ready = true;
+    return true;
+  }
+
+  protected clear(): void {
+    this.adx.reset();
+    this.history.fill(0);
+    this.slot = 0;
+    this.count = 0;
+  }
+}
+
 export interface AdxColumns {
   readonly adx: Float64Array;
   /** +DI from bar `period` on (NaN before), as TA-Lib's PLUS_DI. */
