@@ -5,7 +5,8 @@
  *
  * Frames are generated in the exact wire shapes of the real captures (combined-stream envelope, spot and
  * USD-M futures field orders) with varying ids, prices and sizes, so nothing is a cached constant. Each figure
- * is the median of R runs (default 5) after a warm-up, measured as CPU time of this process
+ * is the median of R runs (default 7, at least 5) after a warm-up; parser and JSON.parse runs alternate and
+ * the ratio is the median of the per-run ratios, measured as CPU time of this process
  * (process.cpuUsage) because the machine is shared: wall time would mostly measure the other processes.
  */
 import { BinanceBookSync } from '../src/adapters/binance/book-sync.js';
@@ -98,6 +99,26 @@ function measure(runs: number, ops: number, f: () => void): number {
   return median(rates);
 }
 
+/**
+ * Two loops timed alternately, run by run, so that both see the same load on a shared machine; the ratio is
+ * the median of the per-run ratios.
+ */
+function measurePair(runs: number, ops: number, fa: () => void, fb: () => void): { a: number; b: number; ratio: number } {
+  fa();
+  fb();
+  const as: number[] = [];
+  const bs: number[] = [];
+  const rs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const a = ops / cpuSeconds(fa);
+    const b = ops / cpuSeconds(fb);
+    as.push(a);
+    bs.push(b);
+    rs.push(a / b);
+  }
+  return { a: median(as), b: median(bs), ratio: median(rs) };
+}
+
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 
 function parseLoop(parser: BinanceParser, fs: readonly string[], reps: number): () => void {
@@ -139,7 +160,7 @@ export async function run(args: string[]): Promise<void> {
     const i = args.indexOf(`--${name}`);
     return i >= 0 ? Number(args[i + 1]) : def;
   };
-  const runs = Math.max(5, opt('runs', 5));
+  const runs = Math.max(5, opt('runs', 7));
   const n = opt('frames', 20_000);
   const reps = 5;
   const info = { instrumentId: InstrumentId.parse('BTCUSDT.BINANCE'), pricePrecision: 8, sizePrecision: 8 };
@@ -152,10 +173,9 @@ export async function run(args: string[]): Promise<void> {
   for (const kind of ['trade', 'aggTrade', 'futures aggTrade', 'bookTicker', 'depthUpdate', 'kline']) {
     const fs = frames(kind, n);
     const parser = new BinanceParser(kind === 'futures aggTrade' ? (s) => (s === 'BTCUSDT' ? { ...info, pricePrecision: 1, sizePrecision: 3 } : undefined) : lookup);
-    const ours = measure(runs, n * reps, parseLoop(parser, fs, reps));
-    const json = measure(runs, n * reps, jsonLoop(fs, reps));
+    const { a: ours, b: json, ratio } = measurePair(runs, n * reps, parseLoop(parser, fs, reps), jsonLoop(fs, reps));
     const path = parser.slowCount === 0 ? 'scanner' : parser.fastCount === 0 ? 'JSON.parse' : 'mixed';
-    console.log(`${kind.padEnd(18)} ${fmt(ours).padStart(12)} ${fmt(json).padStart(13)} ${(ours / json).toFixed(2).padStart(6)}  ${(1e6 / ours).toFixed(2).padStart(7)}  ${path}`);
+    console.log(`${kind.padEnd(18)} ${fmt(ours).padStart(12)} ${fmt(json).padStart(13)} ${ratio.toFixed(2).padStart(6)}  ${(1e6 / ours).toFixed(2).padStart(7)}  ${path}`);
   }
 
   console.log('');

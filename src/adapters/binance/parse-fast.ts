@@ -30,6 +30,75 @@ const C_RBRACE = 125;
 const C_LBRACKET = 91;
 const C_RBRACKET = 93;
 
+const ENVELOPE_HEAD = '{"stream":"';
+const ENVELOPE_DATA = '","data":';
+const STREAM_NAME = /^[^"\\\u0000-\u001f]*$/;
+const RE_STR = String.raw`"([^"\\\u0000-\u001f]*)"`;
+const RE_INT = String.raw`(0|[1-9]\d*)`;
+const RE_SKIP_INT = String.raw`(?:0|[1-9]\d*)`;
+const RE_BOOL = '(true|false)';
+const RE_SKIP_BOOL = '(?:true|false)';
+
+interface TradeLayout {
+  readonly re: RegExp;
+  /** Capture group numbers of symbol, trade id, price, size, trade time and buyer-is-maker. */
+  readonly s: number;
+  readonly id: number;
+  readonly p: number;
+  readonly q: number;
+  readonly T: number;
+  readonly m: number;
+}
+
+/** The trade layouts Binance sends (spot with and without the old `b`/`a` order ids, USD-M futures). */
+const TRADE_LAYOUTS: readonly TradeLayout[] = [
+  {
+    re: new RegExp(String.raw`\{"e":"trade","E":${RE_SKIP_INT},"s":${RE_STR},"t":${RE_INT},"p":${RE_STR},"q":${RE_STR},(?:"b":${RE_SKIP_INT},"a":${RE_SKIP_INT},)?"T":${RE_INT},"m":${RE_BOOL},"M":${RE_SKIP_BOOL}\}`, 'y'),
+    s: 1, id: 2, p: 3, q: 4, T: 5, m: 6,
+  },
+  {
+    re: new RegExp(String.raw`\{"e":"aggTrade","E":${RE_SKIP_INT},"s":${RE_STR},"a":${RE_INT},"p":${RE_STR},"q":${RE_STR},"f":${RE_SKIP_INT},"l":${RE_SKIP_INT},"T":${RE_INT},"m":${RE_BOOL},"M":${RE_SKIP_BOOL}\}`, 'y'),
+    s: 1, id: 2, p: 3, q: 4, T: 5, m: 6,
+  },
+  {
+    re: new RegExp(String.raw`\{"e":"aggTrade","E":${RE_SKIP_INT},"a":${RE_INT},"s":${RE_STR},"p":${RE_STR},"q":${RE_STR},"f":${RE_SKIP_INT},"l":${RE_SKIP_INT},"T":${RE_INT},"m":${RE_BOOL}\}`, 'y'),
+    s: 2, id: 1, p: 3, q: 4, T: 5, m: 6,
+  },
+  {
+    re: new RegExp(String.raw`\{"e":"trade","E":${RE_SKIP_INT},"T":${RE_INT},"s":${RE_STR},"t":${RE_INT},"p":${RE_STR},"q":${RE_STR},"X":${RE_STR},"m":${RE_BOOL}\}`, 'y'),
+    s: 2, id: 3, p: 4, q: 5, T: 1, m: 7,
+  },
+];
+
+interface QuoteLayout {
+  readonly re: RegExp;
+  /** Capture group numbers of symbol, bid, bid size, ask, ask size, and transaction / event time (0: none). */
+  readonly s: number;
+  readonly b: number;
+  readonly B: number;
+  readonly a: number;
+  readonly A: number;
+  readonly T: number;
+  readonly E: number;
+}
+
+/** bookTicker layouts: spot (no `e`, no time; newer frames add `T` and `E`) and USD-M futures. */
+const QUOTE_LAYOUTS: readonly QuoteLayout[] = [
+  {
+    re: new RegExp(String.raw`\{"u":${RE_SKIP_INT},"s":${RE_STR},"b":${RE_STR},"B":${RE_STR},"a":${RE_STR},"A":${RE_STR}(?:,"T":${RE_INT},"E":${RE_INT})?\}`, 'y'),
+    s: 1, b: 2, B: 3, a: 4, A: 5, T: 6, E: 7,
+  },
+  {
+    re: new RegExp(String.raw`\{"e":"bookTicker","u":${RE_SKIP_INT},"E":${RE_INT},"T":${RE_INT},"s":${RE_STR},"b":${RE_STR},"B":${RE_STR},"a":${RE_STR},"A":${RE_STR}\}`, 'y'),
+    s: 3, b: 4, B: 5, a: 6, A: 7, T: 2, E: 1,
+  },
+  {
+    // The order seen in live USD-M captures.
+    re: new RegExp(String.raw`\{"e":"bookTicker","u":${RE_SKIP_INT},"s":${RE_STR},"b":${RE_STR},"B":${RE_STR},"a":${RE_STR},"A":${RE_STR},"T":${RE_INT},"E":${RE_INT}\}`, 'y'),
+    s: 1, b: 2, B: 3, a: 4, A: 5, T: 6, E: 7,
+  },
+];
+
 /**
  * A scanner specialised to the shapes of Binance market data frames (flat event objects, optionally inside
  * the combined-stream envelope `{"stream":..., "data":{...}}`, depth levels as arrays of string pairs).
@@ -64,8 +133,92 @@ export class FastFrameScanner {
   }
 
   parse(frame: string, tsInit: UnixMicros): BinanceMessage | undefined {
+    const t = this.exactTrade(frame, tsInit);
+    if (t !== undefined) return t;
     if (!this.scan(frame)) return undefined;
     return this.build(tsInit);
+  }
+
+  /**
+   * Trades are most of the traffic and Binance sends them in a few fixed layouts (field order and set), so
+   * these are matched whole by one sticky regular expression per layout: the regex engine validates the
+   * entire frame in native code and captures just the fields the event needs. Any other layout goes on to
+   * the general scan. Returns undefined when no layout matches or a value fails validation.
+   */
+  private exactTrade(frame: string, tsInit: UnixMicros): BinanceMessage | undefined {
+    let body = 0;
+    let end = frame.length;
+    if (frame.startsWith(ENVELOPE_HEAD)) {
+      const q = frame.indexOf('"', ENVELOPE_HEAD.length);
+      if (q < 0 || !frame.startsWith(ENVELOPE_DATA, q) || frame.charCodeAt(end - 1) !== C_RBRACE) return undefined;
+      // The stream name must be a plain JSON string (no escapes or control characters).
+      if (!STREAM_NAME.test(frame.slice(ENVELOPE_HEAD.length, q))) return undefined;
+      body = q + ENVELOPE_DATA.length;
+      end--;
+    }
+    if (frame.charCodeAt(body + 2) === 117 || frame.startsWith('{"e":"bookTicker"', body)) return this.exactQuote(frame, body, end, tsInit);
+    for (let k = 0; k < TRADE_LAYOUTS.length; k++) {
+      const layout = TRADE_LAYOUTS[k];
+      layout.re.lastIndex = body;
+      const m = layout.re.exec(frame);
+      if (m === null || layout.re.lastIndex !== end) continue;
+      const symbol = m[layout.s];
+      let info = this.lastInfo;
+      if (symbol !== this.lastSymbol || info === undefined) {
+        info = this.lookup(symbol);
+        this.lastSymbol = symbol;
+        this.lastInfo = info;
+      }
+      if (info === undefined) return undefined;
+      this.s = frame;
+      this.streamStart = body === 0 ? -1 : ENVELOPE_HEAD.length;
+      this.streamEnd = body === 0 ? -1 : body - ENVELOPE_DATA.length;
+      const idText = m[layout.id];
+      const id = Number(idText);
+      const t = Number(m[layout.T]);
+      if (id > Number.MAX_SAFE_INTEGER || t > MAX_MS) return undefined;
+      const pText = m[layout.p];
+      const qText = m[layout.q];
+      const price = parseDecimalSlice(pText, 0, pText.length, info.pricePrecision);
+      const size = parseDecimalSlice(qText, 0, qText.length, info.sizePrecision);
+      if (!(price > 0 && size > 0)) return undefined;
+      return buildTrade(info, price, size, idText, m[layout.m] === 'true', t, tsInit);
+    }
+    return undefined;
+  }
+
+  private exactQuote(frame: string, body: number, end: number, tsInit: UnixMicros): BinanceMessage | undefined {
+    for (let k = 0; k < QUOTE_LAYOUTS.length; k++) {
+      const layout = QUOTE_LAYOUTS[k];
+      layout.re.lastIndex = body;
+      const m = layout.re.exec(frame);
+      if (m === null || layout.re.lastIndex !== end) continue;
+      const symbol = m[layout.s];
+      let info = this.lastInfo;
+      if (symbol !== this.lastSymbol || info === undefined) {
+        info = this.lookup(symbol);
+        this.lastSymbol = symbol;
+        this.lastInfo = info;
+      }
+      if (info === undefined) return undefined;
+      const tText = m[layout.T];
+      const eText = m[layout.E];
+      const t = tText === undefined ? -1 : Number(tText);
+      const e = eText === undefined ? -1 : Number(eText);
+      if (t > MAX_MS || e > MAX_MS) return undefined;
+      const pp = info.pricePrecision;
+      const sp = info.sizePrecision;
+      const bid = parseDecimalSlice(m[layout.b], 0, m[layout.b].length, pp);
+      const bidSize = parseDecimalSlice(m[layout.B], 0, m[layout.B].length, sp);
+      const ask = parseDecimalSlice(m[layout.a], 0, m[layout.a].length, pp);
+      const askSize = parseDecimalSlice(m[layout.A], 0, m[layout.A].length, sp);
+      if (!(bid > 0 && ask > 0 && bidSize >= 0 && askSize >= 0)) return undefined;
+      this.s = frame;
+      this.streamStart = body === 0 ? -1 : ENVELOPE_HEAD.length;
+      this.streamEnd = body === 0 ? -1 : body - ENVELOPE_DATA.length;
+      return buildQuote(info, bid, bidSize, ask, askSize, t >= 0 ? t : e, tsInit);
+    }
+    return undefined;
   }
 
   // ---- scanning ----
