@@ -45,8 +45,6 @@ const references: Record<string, { params: number[]; ref: Reference }> = {
   },
   plusdi: { params: [9], ref: (s, [p]) => [talib('PLUS_DI', hlc(s), { optInTimePeriod: p }).outputs.outReal] },
   minusdi: { params: [9], ref: (s, [p]) => [talib('MINUS_DI', hlc(s), { optInTimePeriod: p }).outputs.outReal] },
-  dx: { params: [14], ref: (s, [p]) => [talib('DX', hlc(s), { optInTimePeriod: p }).outputs.outReal] },
-  adxr: { params: [10], ref: (s, [p]) => [talib('ADXR', hlc(s), { optInTimePeriod: p }).outputs.outReal] },
   aroon: {
     params: [25],
     ref: (s, [p]) => {
