@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Balance, Balances } from './balance.js';
+import { AccountState, Balance, Balances } from './balance.js';
+import { AccountId } from './identifiers.js';
+import { UnixMicros } from './time.js';
 import { Currency } from './identifiers.js';
 import { Money } from './money.js';
 import { InvariantError, ParseError } from './errors.js';
@@ -81,5 +83,16 @@ describe('Balances', () => {
     expect(bs.get(USDT)?.total.toDecimalString()).toBe('1');
     expect(Balances.of([Balance.of(u('1'))]).get(BTC)).toBeUndefined();
     expect(() => Balances.of([Balance.of(u('1')), Balance.of(u('2'))])).toThrow(/^balances: /);
+  });
+});
+
+describe('AccountState', () => {
+  it('freezes a snapshot of the balances', () => {
+    const bs = Balances.of([Balance.of(u('10')), Balance.of(Money.parse('0.5', BTC))]);
+    const st = AccountState.of({ eventId: 'E-1', accountId: AccountId.parse('A-1'), balances: bs, reported: true, tsEvent: UnixMicros.of(1), tsInit: UnixMicros.of(2) });
+    expect(st.type).toBe('AccountState');
+    expect(st.balances.map(String)).toEqual(['USDT total=10 locked=0 free=10', 'BTC total=0.5 locked=0.0 free=0.5']);
+    expect(Object.isFrozen(st) && Object.isFrozen(st.balances)).toBe(true);
+    expect(st.reported).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { InvariantError, ParseError } from './errors.js';
-import type { Currency } from './identifiers.js';
+import type { AccountId, Currency } from './identifiers.js';
+import type { UnixMicros } from './time.js';
 import { Money } from './money.js';
 
 /** An expected failure (not enough free funds), returned rather than thrown. */
@@ -120,3 +121,23 @@ export class Balances {
     return this.with(b.adjust(delta));
   }
 }
+
+/**
+ * The balances of an account at a moment, as the venue reported them (`reported`) or as Tradewind
+ * computed them from fills and fees.
+ */
+export interface AccountState {
+  readonly type: 'AccountState';
+  readonly eventId: string;
+  readonly accountId: AccountId;
+  readonly balances: readonly Balance[];
+  readonly reported: boolean;
+  readonly tsEvent: UnixMicros;
+  readonly tsInit: UnixMicros;
+}
+
+export const AccountState = {
+  of(fields: Omit<AccountState, 'type' | 'balances'> & { readonly balances: Balances }): AccountState {
+    return Object.freeze({ ...fields, type: 'AccountState', balances: Object.freeze(fields.balances.all()) });
+  },
+} as const;

@@ -4,7 +4,7 @@ import { InvalidFillError, Position, PositionSide } from './position.js';
 import { Fill } from './fill.js';
 import { Instrument } from './instrument.js';
 import type { InstrumentSpec } from './instrument.js';
-import { AccountId, ClientOrderId, Currency, InstrumentId, PositionId, StrategyId, TradeId, VenueOrderId } from './identifiers.js';
+import { AccountId, ClientOrderId, Currency, InstrumentId, PositionId, StrategyId, TradeId, TraderId, VenueOrderId } from './identifiers.js';
 import { Money } from './money.js';
 import { Price, Quantity } from './price.js';
 import { UnixMicros } from './time.js';
@@ -181,6 +181,43 @@ describe('Position', () => {
     expect(Object.isFrozen(f)).toBe(true);
     const { positionId: _p, ...rest } = e;
     expect(Fill.fromEvent(rest).positionId).toBeUndefined();
+  });
+});
+
+describe('position events', () => {
+  const ids = { eventId: 'PE-1', traderId: TraderId.parse('TRADER-1'), tsInit: UnixMicros.of(99) };
+
+  it('reports opened, changed, flipped and closed', () => {
+    const p = new Position(spot, PositionId.parse('P-1'));
+    expect(() => p.eventForLastFill(ids)).toThrow(/no fill/);
+    const f1 = buy('1', '100');
+    p.apply(f1);
+    expect(p.lastChange).toBe('OPENED');
+    const opened = p.eventForLastFill(ids);
+    expect(opened).toMatchObject({ type: 'PositionOpened', side: 'LONG', previousSide: 'FLAT', signedQty: '1.000', positionId: 'P-1', lastTradeId: f1.tradeId, tsOpened: f1.tsEvent, tsEvent: f1.tsEvent, tsInit: 99, eventId: 'PE-1', traderId: 'TRADER-1', strategyId: 'S-1', accountId: 'A-1' });
+    expect(opened.type === 'PositionOpened' && opened.avgPxOpen.toString()).toBe('100.000000');
+    expect(Object.isFrozen(opened)).toBe(true);
+
+    p.apply(buy('1', '102'));
+    expect(p.eventForLastFill(ids)).toMatchObject({ type: 'PositionChanged', side: 'LONG', previousSide: 'LONG', signedQty: '2.000' });
+
+    const flip = sell('3', '103');
+    p.apply(flip);
+    expect(p.lastChange).toBe('FLIPPED');
+    const flipped = p.eventForLastFill(ids);
+    expect(flipped).toMatchObject({ type: 'PositionChanged', side: 'SHORT', previousSide: 'LONG', signedQty: '-1.000', tsOpened: flip.tsEvent });
+    expect(money(flipped.realizedPnl)).toBe('4');
+
+    const close = buy('1', '100');
+    p.apply(close);
+    const closed = p.eventForLastFill(ids);
+    expect(closed).toMatchObject({ type: 'PositionClosed', side: 'FLAT', previousSide: 'SHORT', signedQty: '0.000', tsOpened: flip.tsEvent, tsClosed: close.tsEvent });
+    expect(money(closed.realizedPnl)).toBe('7');
+    expect(p.lastChange).toBe('CLOSED');
+    expect(new Position(spot).apply(buy('1', '1'))).toBe(true);
+    const anon = new Position(spot);
+    anon.apply(buy('1', '1'));
+    expect(anon.eventForLastFill(ids)).not.toHaveProperty('positionId');
   });
 });
 

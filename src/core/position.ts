@@ -1,5 +1,5 @@
-import { TradewindError } from './errors.js';
-import type { Currency, PositionId, TradeId } from './identifiers.js';
+import { InvariantError, TradewindError, assertNever } from './errors.js';
+import type { AccountId, Currency, InstrumentId, PositionId, StrategyId, TradeId, TraderId } from './identifiers.js';
 import { RoundingMode, divRound, formatDecimalBig, pow10n } from './decimal.js';
 import type { Instrument } from './instrument.js';
 import { Money } from './money.js';
@@ -43,6 +43,8 @@ export class Position {
   private readonly _fills: Fill[] = [];
   private _tsOpened: UnixMicros | undefined;
   private _tsClosed: UnixMicros | undefined;
+  private _lastChange: PositionChange | undefined;
+  private _sidePrevious: PositionSide = PositionSide.Flat;
 
   constructor(instrument: Instrument, id?: PositionId) {
     this.instrument = instrument;
@@ -188,6 +190,9 @@ export class Position {
     if (c.currency === inst.settlementCurrency) this.realized = this.realized.sub(c);
 
     const sideAfter = this.side;
+    this._sidePrevious = sideBefore;
+    this._lastChange =
+      sideBefore === PositionSide.Flat ? PositionChange.Opened : sideAfter === PositionSide.Flat ? PositionChange.Closed : sideAfter !== sideBefore ? PositionChange.Flipped : PositionChange.Changed;
     if (sideAfter === PositionSide.Flat) this._tsClosed = fill.tsEvent;
     else if (sideAfter !== sideBefore) {
       // Opened from flat, or flipped through zero: a new position lifetime starts.
@@ -198,4 +203,95 @@ export class Position {
     this._fills.push(fill);
     return true;
   }
+
+  /** What the last applied fill did to the position (undefined before any). */
+  get lastChange(): PositionChange | undefined {
+    return this._lastChange;
+  }
+
+  /**
+   * The event that reports the last applied fill: PositionOpened from flat, PositionClosed to flat,
+   * PositionChanged otherwise (a flip through zero included: `side` is then the new side and
+   * `previousSide` the old one, and `tsOpened` is the flip).
+   */
+  eventForLastFill(ids: { readonly eventId: string; readonly traderId: TraderId; readonly tsInit: UnixMicros }): PositionEvent {
+    const fill = this._fills[this._fills.length - 1];
+    if (fill === undefined || this._lastChange === undefined) throw new InvariantError('no fill applied to this position yet');
+    const common = {
+      eventId: ids.eventId,
+      traderId: ids.traderId,
+      strategyId: fill.strategyId,
+      accountId: fill.accountId,
+      instrumentId: this.instrument.id,
+      ...(this.id === undefined ? {} : { positionId: this.id }),
+      side: this.side,
+      previousSide: this._sidePrevious,
+      quantity: this.quantity,
+      signedQty: formatDecimalBig(this.qty, this.instrument.sizePrecision),
+      lastTradeId: fill.tradeId,
+      lastPx: fill.price,
+      lastQty: fill.quantity,
+      realizedPnl: this.realized,
+      tsEvent: fill.tsEvent,
+      tsInit: ids.tsInit,
+    };
+    const avg = this.avgPxOpen();
+    switch (this._lastChange) {
+      case PositionChange.Opened:
+        return Object.freeze({ ...common, type: 'PositionOpened', avgPxOpen: avg as Price, tsOpened: this._tsOpened as UnixMicros });
+      case PositionChange.Changed:
+      case PositionChange.Flipped:
+        return Object.freeze({ ...common, type: 'PositionChanged', avgPxOpen: avg as Price, tsOpened: this._tsOpened as UnixMicros });
+      case PositionChange.Closed:
+        return Object.freeze({ ...common, type: 'PositionClosed', tsOpened: this._tsOpened as UnixMicros, tsClosed: this._tsClosed as UnixMicros });
+      default:
+        return assertNever(this._lastChange, 'position change');
+    }
+  }
 }
+
+/** What one fill did to a position. */
+export const PositionChange = { Opened: 'OPENED', Changed: 'CHANGED', Flipped: 'FLIPPED', Closed: 'CLOSED' } as const;
+export type PositionChange = (typeof PositionChange)[keyof typeof PositionChange];
+
+interface PositionEventBase {
+  readonly eventId: string;
+  readonly traderId: TraderId;
+  readonly strategyId: StrategyId;
+  readonly accountId: AccountId;
+  readonly instrumentId: InstrumentId;
+  readonly positionId?: PositionId;
+  readonly side: PositionSide;
+  readonly previousSide: PositionSide;
+  /** Open quantity, unsigned. */
+  readonly quantity: Quantity;
+  /** Open quantity signed (negative when short), as an exact decimal string. */
+  readonly signedQty: string;
+  readonly lastTradeId: TradeId;
+  readonly lastPx: Price;
+  readonly lastQty: Quantity;
+  /** Realized P&L so far, settlement-currency commissions included. */
+  readonly realizedPnl: Money;
+  readonly tsEvent: UnixMicros;
+  readonly tsInit: UnixMicros;
+}
+
+export interface PositionOpened extends PositionEventBase {
+  readonly type: 'PositionOpened';
+  readonly avgPxOpen: Price;
+  readonly tsOpened: UnixMicros;
+}
+
+export interface PositionChanged extends PositionEventBase {
+  readonly type: 'PositionChanged';
+  readonly avgPxOpen: Price;
+  readonly tsOpened: UnixMicros;
+}
+
+export interface PositionClosed extends PositionEventBase {
+  readonly type: 'PositionClosed';
+  readonly tsOpened: UnixMicros;
+  readonly tsClosed: UnixMicros;
+}
+
+export type PositionEvent = PositionOpened | PositionChanged | PositionClosed;
