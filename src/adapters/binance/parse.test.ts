@@ -55,6 +55,12 @@ describe('parseBinanceFrame: valid frames', () => {
     });
     const f = parse(FRAMES.futuresBookTicker);
     expect(f.type === 'quote' && f.tsEvent).toBe(1_700_000_000_398_000);
+    const timed = parse(FRAMES.spotBookTickerTimed);
+    expect(timed.type === 'quote' && [timed.tsEvent, String(timed.bidSize)]).toEqual([1_700_000_000_121_000, '2.35950']);
+    const live = parse(FRAMES.futuresBookTickerLive);
+    expect(live.type === 'quote' && [live.tsEvent, String(live.askSize)]).toEqual([1_700_000_000_412_000, '297.00000']);
+    const ft = parse(FRAMES.futuresTrade);
+    expect(ft.type === 'trade' && [ft.tradeId, ft.tsEvent, ft.aggressorSide]).toEqual(['4242', 1_700_000_000_129_000, 'BUYER']);
   });
 
   it('depth diff: U, u, pu and level deltas bids then asks', () => {
@@ -99,13 +105,20 @@ describe('parseBinanceFrame: valid frames', () => {
 
   it('the fast scanner handles trades, tickers and depth; klines and replies fall back', () => {
     const p = new BinanceParser(lookupBtc);
-    for (const f of [FRAMES.spotTrade, FRAMES.spotTradeCombined, FRAMES.spotAggTrade, FRAMES.futuresAggTrade, FRAMES.spotBookTicker, FRAMES.futuresBookTicker, FRAMES.spotDepth, FRAMES.futuresDepth]) {
-      p.parse(f, T0);
-    }
-    expect([p.fastCount, p.slowCount]).toEqual([8, 0]);
+    const fast = [FRAMES.spotTrade, FRAMES.spotTradeCombined, FRAMES.spotAggTrade, FRAMES.futuresAggTrade, FRAMES.futuresTrade, FRAMES.spotBookTicker, FRAMES.spotBookTickerTimed, FRAMES.futuresBookTicker, FRAMES.futuresBookTickerLive, FRAMES.spotDepth, FRAMES.futuresDepth];
+    for (const f of fast) p.parse(f, T0);
+    expect([p.fastCount, p.slowCount]).toEqual([fast.length, 0]);
+    // A trade in a layout no regex knows still takes the general scanner.
+    p.parse(FRAMES.spotTrade.replace('"M":true', '"M":true,"x":1'), T0);
+    expect(p.slowCount).toBe(0);
     p.parse(FRAMES.spotKline, T0);
     p.parse(FRAMES.subscribeReply, T0);
     expect(p.slowCount).toBe(2);
+    const scannerTrade = new FastFrameScanner(lookupBtc);
+    scannerTrade.parse(FRAMES.futuresTrade, T0);
+    expect(scannerTrade.streamName()).toBe('btcusdt@trade');
+    scannerTrade.parse(FRAMES.spotBookTicker, T0);
+    expect(scannerTrade.streamName()).toBe('');
     const scanner = new FastFrameScanner(lookupBtc);
     scanner.parse(FRAMES.spotDepth, T0);
     expect(scanner.streamName()).toBe('btcusdt@depth@100ms');

@@ -14,6 +14,12 @@ export const FRAMES = {
     '{"e":"aggTrade","E":1700000000200,"s":"BTCUSDT","a":777,"p":"36999.99000000","q":"1.25000000","f":100,"l":105,"T":1700000000199,"m":false,"M":true}',
   futuresAggTrade:
     '{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":1700000000300,"a":5555,"s":"BTCUSDT","p":"37010.1","q":"0.010","f":9000,"l":9001,"T":1700000000299,"m":true}}',
+  futuresTrade:
+    '{"stream":"btcusdt@trade","data":{"e":"trade","E":1700000000130,"T":1700000000129,"s":"BTCUSDT","t":4242,"p":"37000.5","q":"0.002","X":"MARKET","m":false}}',
+  spotBookTickerTimed:
+    '{"stream":"btcusdt@bookTicker","data":{"u":12711621188,"s":"BTCUSDT","b":"36999.99","B":"2.35950","a":"37000.00","A":"2.84570","T":1700000000121,"E":1700000000123}}',
+  futuresBookTickerLive:
+    '{"stream":"btcusdt@bookTicker","data":{"e":"bookTicker","u":600859600576,"s":"BTCUSDT","b":"36999.90","B":"2","a":"37000.00","A":"297","T":1700000000412,"E":1700000000417}}',
   spotBookTicker: '{"u":400900217,"s":"BTCUSDT","b":"36999.99000000","B":"31.21000000","a":"37000.00000000","A":"40.66000000"}',
   futuresBookTicker:
     '{"e":"bookTicker","u":400900217,"E":1700000000400,"T":1700000000398,"s":"BTCUSDT","b":"36999.90","B":"31.210","a":"37000.00","A":"40.660"}',
