@@ -53,6 +53,8 @@ export interface BinanceSimOptions {
 
 class Topic {
   readonly conns: Conn[] = [];
+  /** `{"stream":"<name>","data":` for combined connections. */
+  readonly prefix: Buffer;
   /** Kline topics: what the last push carried, to push only changes. */
   lastOpen = -1;
   lastN = -1;
@@ -62,7 +64,9 @@ class Topic {
     readonly name: string,
     readonly spec: StreamSpec,
     readonly sym: SymbolMarket | undefined,
-  ) {}
+  ) {
+    this.prefix = Buffer.from(`{"stream":${JSON.stringify(name)},"data":`);
+  }
 }
 
 class Conn {
@@ -299,15 +303,10 @@ export class BinanceSimulator implements MarketListener {
       data = d;
     }
     const conns = t.conns;
-    let wrapped: string | undefined;
     for (let i = 0; i < conns.length; i++) {
       const c = conns[i];
-      if (c.combined) {
-        wrapped ??= `{"stream":"${t.name}","data":${data}}`;
-        c.outbox.push(wrapped);
-      } else {
-        c.outbox.push(data);
-      }
+      if (c.combined) c.outbox.pushWrapped(t.prefix, data);
+      else c.outbox.push(data);
       this.framesOut++;
     }
   }
@@ -413,7 +412,8 @@ export class BinanceSimulator implements MarketListener {
     this.held = keep;
     for (const h of release) {
       for (const c of h.topic.conns) {
-        c.outbox.push(c.combined ? `{"stream":"${h.topic.name}","data":${h.data}}` : h.data);
+        if (c.combined) c.outbox.pushWrapped(h.topic.prefix, h.data);
+        else c.outbox.push(h.data);
         this.framesOut++;
       }
     }

@@ -10,10 +10,21 @@ import type { SymbolMarket } from '../market.js';
 export type BinanceMarketKind = 'spot' | 'usdm';
 
 export class BinanceWire {
+  /** Formatted prices per symbol: the same few hundred ticks near the touch recur in most frames. */
+  private readonly priceCache: Map<number, string>[] = [];
+
   constructor(readonly kind: BinanceMarketKind) {}
 
   price(m: SymbolMarket, ticks: number): string {
-    return this.kind === 'spot' ? formatPadded(ticks, m.spec.pricePrecision, 8) : formatFixed(ticks, m.spec.pricePrecision);
+    let cache = this.priceCache[m.index];
+    if (cache === undefined) cache = this.priceCache[m.index] = new Map();
+    let s = cache.get(ticks);
+    if (s === undefined) {
+      s = this.kind === 'spot' ? formatPadded(ticks, m.spec.pricePrecision, 8) : formatFixed(ticks, m.spec.pricePrecision);
+      if (cache.size >= 2048) cache.clear();
+      cache.set(ticks, s);
+    }
+    return s;
   }
 
   qty(m: SymbolMarket, lots: number): string {
