@@ -115,6 +115,13 @@ describe('BinanceDataClient against the exchange simulator', () => {
     // Bars: one per second, none missing, none twice.
     await until('bars after the outage', () => bars.length > 5);
     for (let k = 1; k < bars.length; k++) expect(bars[k].tsOpen - bars[k - 1].tsOpen).toBe(1_000_000);
+    // And each equals the venue's own record of that second (what a run without the outage would have got).
+    const first = bars[0].tsOpen / 1000;
+    const venue = (await (await fetch(`${sim.restUrl}/api/v3/klines?symbol=BTCUSDT&interval=1s&startTime=${first}&limit=1000`)).json()) as string[][];
+    const byOpen = new Map(venue.map((row) => [Number(row[0]) * 1000, row.slice(1, 6)]));
+    for (const b of bars) {
+      expect([b.open, b.high, b.low, b.close, b.volume].map((x) => x.toNumber())).toEqual(byOpen.get(b.tsOpen)?.map(Number));
+    }
     await until('book resynced', () => client.bookSync('BTCUSDT')?.state === 'synced');
     expect(statuses.some((s) => s.type === 'disconnected' && s.retryInMs !== undefined && s.retryInMs <= 200)).toBe(true);
   });
@@ -142,6 +149,34 @@ describe('BinanceDataClient against the exchange simulator', () => {
     await until('stale', () => statuses.some((s) => s.type === 'stale' && s.stream === 'btcusdt@depth@100ms'));
     // Every stream of the connection went quiet: the socket is replaced (a heartbeat loss, not a quiet symbol).
     await until('reconnect after staleness', () => statuses.some((s) => s.type === 'connected' && s.reconnect));
+  });
+
+  it('spreads streams over connections within the per-connection limit', async () => {
+    const sim = await BinanceSimulator.start({ symbols: ['BTCUSDT', 'ETHUSDT'], seed: 5, speed: 5 });
+    sims.push(sim);
+    const client = new BinanceDataClient({ wsUrl: sim.wsUrl, restUrl: sim.restUrl, maxStreamsPerConnection: 2 }, { handlers: {} });
+    clients.push(client);
+    await client.loadInstruments();
+    await client.subscribe([
+      { symbol: 'BTCUSDT', kind: 'trade' },
+      { symbol: 'ETHUSDT', kind: 'trade' },
+      { symbol: 'BTCUSDT', kind: 'bookTicker' },
+    ]);
+    expect(client.connectionCount).toBe(2);
+    const lists: string[][] = [];
+    await until('both connections subscribed', () => client.frames > 5);
+    for (const i of [0, 1]) {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const l = await client.listSubscriptions(i).catch(() => undefined);
+        if (l !== undefined && l.length > 0) {
+          lists.push(l.sort());
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    expect(lists).toEqual([['btcusdt@trade', 'ethusdt@trade'], ['btcusdt@bookTicker']]);
+    expect(await client.listSubscriptions(5)).toEqual([]);
   });
 
   it('futures: books chain by pu', async () => {
