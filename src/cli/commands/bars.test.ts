@@ -105,7 +105,7 @@ describe('tradewind bars', () => {
     expect(empty.err).toMatch(/t\.csv: line 1, column 1 \(timestamp\): empty file/);
     const headerOnly = await bars({ 't.csv': 'timestamp,price,size\n' }, ['--input', 't.csv', '--interval', '1m', '--output', 'o.csv']);
     expect(headerOnly.code).toBe(2);
-    expect(headerOnly.err).toMatch(/t\.csv: line 2: empty file/);
+    expect(headerOnly.err).toMatch(/t\.csv: line 2, column 1 \(timestamp\): empty file: a header but no rows/);
     expect(existsSync(join(headerOnly.dir, 'o.csv'))).toBe(false);
     const none = await bars({}, ['--input', 'nope.csv', '--interval', '1m']);
     expect(none.code).toBe(2);

@@ -109,7 +109,7 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
       for (const b of pending) await out.line(formatBar(b, true));
       pending.length = 0;
     }
-    if (rows + bad.count === 0) throw new CsvInputError({ file: input, line: 2 }, 'empty file: a header but no rows');
+    if (rows + bad.count === 0) throw csv.noRows('timestamp');
     agg.flush();
     for (const b of pending) await out.line(formatBar(b, true));
     await out.commit();

@@ -122,7 +122,7 @@ describe('tradewind indicators', () => {
     const cases: [Record<string, string>, string[], RegExp][] = [
       [{ 'b.csv': 'timestamp,open,high,low,close\n1,1,1,1,1\n' }, ['--spec', 'rsi'], /line 1, column 6 \(volume\): missing column volume/],
       [{ 'b.csv': '' }, ['--spec', 'rsi'], /b\.csv: line 1, column 1 \(timestamp\): empty file/],
-      [{ 'b.csv': 'timestamp,open,high,low,close,volume\n' }, ['--spec', 'rsi'], /b\.csv: line 2: empty file/],
+      [{ 'b.csv': 'timestamp,open,high,low,close,volume\n' }, ['--spec', 'rsi'], /b\.csv: line 2, column 1 \(timestamp\): empty file: a header but no rows/],
       [{ 'b.csv': 'timestamp,open,high,low,close,volume,RSI_14\n1,1,1,1,1,1,1\n' }, ['--spec', 'rsi'], /line 1, column 7 \(rsi_14\): the input already has a column rsi_14/],
       [{ 'b.csv': s.csv }, ['--spec', 'nope(3)'], /^tradewind indicators: --spec: unknown indicator "nope"/],
       [{ 'b.csv': s.csv }, [], /--spec is required/],

@@ -111,7 +111,7 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
       for (let k = 0; k < vs.length; k++) text += Number.isNaN(vs[k]) ? ',' : `,${vs[k]}`;
       await out.line(text);
     }
-    if (rows + bad.count === 0) throw new CsvInputError({ file: input, line: 2 }, 'empty file: a header but no rows');
+    if (rows + bad.count === 0) throw csv.noRows('timestamp');
     await out.commit();
   } catch (err) {
     await out.abort();

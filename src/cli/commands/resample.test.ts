@@ -92,7 +92,7 @@ describe('tradewind resample', () => {
   it('fails on an empty file, a header without rows and a missing column', async () => {
     for (const [text, msg] of [
       ['', /b\.csv: line 1, column 1 \(timestamp\): empty file/],
-      ['timestamp,open,high,low,close,volume\n', /b\.csv: line 2: empty file/],
+      ['timestamp,open,high,low,close,volume\n', /b\.csv: line 2, column 1 \(timestamp\): empty file: a header but no rows/],
       ['timestamp,open,high,low,close\n1,1,1,1,1\n', /line 1, column 6 \(volume\): missing column volume/],
     ] as const) {
       const r = await resample({ 'b.csv': text }, ['--input', 'b.csv', '--interval', '5m']);

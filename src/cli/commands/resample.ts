@@ -157,7 +157,7 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
       for (const b of pending) await out.line(formatBar(b, withTrades));
       pending.length = 0;
     }
-    if (rows + bad.count === 0) throw new CsvInputError({ file: input, line: 2 }, 'empty file: a header but no rows');
+    if (rows + bad.count === 0) throw csv.noRows('timestamp');
     if (step === undefined && Number.isFinite(minGap)) {
       // Bars do not overlap, so the input interval is at most the smallest gap; take it as the interval, and
       // every time must sit on its grid, or the input is not what we think (say so rather than guess).

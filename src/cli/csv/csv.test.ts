@@ -70,6 +70,13 @@ describe('CSV reader', () => {
     expect(() => new BadRows(false).handle(new CsvRowError({ file: 'x', line: 1 }, 'bad'))).toThrow(CsvRowError);
   });
 
+  it('points a header-only file at the line after the header', async () => {
+    const dir = tempDirWith({ 'f.csv': '\n\nts,price,timestamp,size\n' });
+    const csv = await openCsv(join(dir, 'f.csv'), 'f.csv', TRADES_SCHEMA, new BadRows(false));
+    expect(csv.headerLine).toBe(3);
+    expect(csv.noRows('timestamp').message).toBe('f.csv: line 4, column 3 (timestamp): empty file: a header but no rows');
+  });
+
   it('fails on an empty file, blank lines only, and missing columns', async () => {
     await expect(collect('')).rejects.toThrow(CsvInputError);
     await expect(collect('\n\n')).rejects.toThrow('f.csv: line 3, column 1 (timestamp): empty file');

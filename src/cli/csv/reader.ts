@@ -203,6 +203,10 @@ export class CsvRow {
 
 export interface OpenCsv {
   readonly header: CsvHeader;
+  /** 1-based line of the header. */
+  readonly headerLine: number;
+  /** The error for a file with a header and no data rows, pointing at the line after the header. */
+  noRows(key: string): CsvInputError;
   /** Data rows in file order. Rows with the wrong number of cells go to `badRows`. */
   rows(): AsyncGenerator<CsvRow>;
   /** The non-blank data lines as text (for a quick first pass). Use either this or `rows`, once. */
@@ -277,7 +281,9 @@ export async function openCsv(path: string, display: string, schema: CsvSchema, 
       lines.close();
     }
   }
-  return { header, rows, lines: dataLines };
+  const noRows = (key: string) =>
+    new CsvInputError({ file: display, line: headerLine + 1, column: key, columnIndex: (header.indexOf(key) ?? 0) + 1 }, 'empty file: a header but no rows');
+  return { header, headerLine, noRows, rows, lines: dataLines };
 }
 
 /**
