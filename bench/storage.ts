@@ -26,7 +26,8 @@ import { migrate } from '../src/infra/db/migrate.js';
 import { PgliteDriver } from '../src/infra/db/pglite-driver.js';
 import { PostgresDriver } from '../src/infra/db/postgres-driver.js';
 import { BufferedWriter } from '../src/infra/store/buffered-writer.js';
-import { SqlMarketStore, tradesToCopyText } from '../src/infra/store/sql-market-store.js';
+import { SqlMarketStore } from '../src/infra/store/sql-market-store.js';
+import { TradeCopyEncoder } from '../src/infra/store/copy-encoder.js';
 import { BarSpec } from '../src/core/index.js';
 
 const T0 = Date.UTC(2024, 0, 1) * 1000;
@@ -137,7 +138,7 @@ async function ingestBench(name: string, db: SqlDriver, trades: TradeTick[], run
   if (psqlUrl !== undefined) {
     const dir = mkdtempSync(join(tmpdir(), 'tw-bench-'));
     const file = join(dir, 'trades.txt');
-    writeFileSync(file, tradesToCopyText(trades));
+    writeFileSync(file, new TradeCopyEncoder().encode(trades));
     add(
       'psql \\copy (text file -> table)',
       n,
@@ -148,7 +149,7 @@ async function ingestBench(name: string, db: SqlDriver, trades: TradeTick[], run
     rmSync(dir, { recursive: true, force: true });
   } else {
     // PGlite has no psql: its own COPY of prepared text is the limit.
-    const text = tradesToCopyText(trades);
+    const text = new TradeCopyEncoder().encode(trades);
     add(
       'raw COPY of prepared text (no domain events)',
       n,
@@ -176,9 +177,9 @@ async function ingestBench(name: string, db: SqlDriver, trades: TradeTick[], run
       await writeThroughWriter(replayStore, trades);
     }, () => writeThroughWriter(replayStore, trades)),
   );
-  const nb = Math.min(n, 200_000);
+  const nb = Math.min(n, 100_000);
   add('batched INSERT (1000 rows/statement)', nb, await timeRuns(runs, nb, truncate, () => batchedInsert(db, trades.slice(0, nb))));
-  const ns = Math.min(n, name === 'pglite' ? 5_000 : 10_000);
+  const ns = Math.min(n, name === 'pglite' ? 2_000 : 3_000);
   add('single-row INSERT (autocommit)', ns, await timeRuns(runs, ns, truncate, () => singleInsert(db, trades.slice(0, ns))));
   await truncate();
   return rows;

@@ -5,7 +5,6 @@ import {
   Price,
   Quantity,
   UnixMicros,
-  assertNever,
 } from '../../core/index.js';
 import type { Bar, TradeTick ,
   InstrumentId,
@@ -32,38 +31,8 @@ const BAR_COLUMNS = [
   'last_ts',
 ] as const;
 
-function sideCode(side: AggressorSide): string {
-  switch (side) {
-    case AggressorSide.Buyer:
-      return 'B';
-    case AggressorSide.Seller:
-      return 'S';
-    case AggressorSide.None:
-      return 'N';
-    default:
-      return assertNever(side, 'aggressor side');
-  }
-}
-
 function sideFromCode(code: string): AggressorSide {
   return code === 'B' ? AggressorSide.Buyer : code === 'S' ? AggressorSide.Seller : AggressorSide.None;
-}
-
-const POW10 = Array.from({ length: 19 }, (_, i) => 10 ** i);
-const ZEROS = Array.from({ length: 19 }, (_, i) => '0'.repeat(i));
-
-/**
- * A fixed-point value as a decimal string with exactly `precision` decimals, as Price/Quantity.toString
- * gives, but with plain arithmetic: the ingest path formats two of these per row.
- */
-export function formatFixed(raw: number, precision: number): string {
-  if (precision === 0) return String(raw);
-  const neg = raw < 0;
-  const a = neg ? -raw : raw;
-  const d = POW10[precision];
-  const ip = Math.floor(a / d);
-  const fp = String(a - ip * d);
-  return `${neg ? '-' : ''}${ip}.${fp.length < precision ? ZEROS[precision - fp.length] + fp : fp}`;
 }
 
 /** Reads a numeric's text form (plain digits, optional sign and point) back into a fixed-point raw value. */
@@ -76,22 +45,6 @@ function parseFixed<T>(s: string, make: (raw: number, precision: number) => T, f
 }
 const price = (s: string) => parseFixed(s, Price.fromRaw, (x) => Price.parse(x));
 const quantity = (s: string) => parseFixed(s, Quantity.fromRaw, (x) => Quantity.parse(x));
-
-/** COPY text rows for trades; one string per batch. */
-export function tradesToCopyText(trades: readonly TradeTick[]): string {
-  let out = '';
-  let lastId = '';
-  let lastIdText = '';
-  for (const t of trades) {
-    // batches are mostly one or a few instruments: escape each id once
-    if (t.instrumentId !== lastId) {
-      lastId = t.instrumentId;
-      lastIdText = copyText(lastId);
-    }
-    out += `${lastIdText}\t${t.tsEvent}\t${copyText(t.tradeId)}\t${formatFixed(t.price.raw, t.price.precision)}\t${formatFixed(t.size.raw, t.size.precision)}\t${sideCode(t.aggressorSide)}\t${t.tsInit}\n`;
-  }
-  return out;
-}
 
 function barsToCopyText(bars: readonly Bar[]): string {
   let out = '';
