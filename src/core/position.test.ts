@@ -136,6 +136,9 @@ describe('Position', () => {
     expect(p.quantity.toString()).toBe('1.000');
     expect(() => p.apply(buy('1', '100', { instrumentId: InstrumentId.parse('ETHUSDT.BINANCE') }))).toThrow(InvalidFillError);
     expect(() => p.apply(buy('1', '100.001'))).toThrow(/decimals/);
+    // Trailing zeros beyond the instrument's precision are fine (venues send "100.10000000").
+    expect(p.apply(buy('1.00000000', '100.10000000'))).toBe(true);
+    expect(p.avgPxOpen(2)?.toString()).toBe('100.05');
     expect(() => p.apply(buy('0.0001', '100'))).toThrow(InvalidFillError);
     expect(() => p.apply(buy('0', '100'))).toThrow(InvalidFillError);
     expect(() => p.apply(buy('1', '100', { side: 'HOLD' as OrderSide }))).toThrow(InvalidFillError);

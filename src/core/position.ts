@@ -146,17 +146,15 @@ export class Position {
   apply(fill: Fill): boolean {
     const inst = this.instrument;
     if (fill.instrumentId !== inst.id) throw new InvalidFillError(`fill ${fill.tradeId} is for ${fill.instrumentId}, not ${inst.id}`);
-    if (fill.price.precision > inst.pricePrecision) {
-      throw new InvalidFillError(`fill ${fill.tradeId} price ${fill.price} has more than ${inst.pricePrecision} decimals`);
-    }
-    if (fill.quantity.precision > inst.sizePrecision || !fill.quantity.isPositive()) {
+    const px = atScale(fill.price.raw, fill.price.precision, inst.pricePrecision);
+    if (px === undefined) throw new InvalidFillError(`fill ${fill.tradeId} price ${fill.price} has more than ${inst.pricePrecision} decimals`);
+    const q = atScale(fill.quantity.raw, fill.quantity.precision, inst.sizePrecision);
+    if (q === undefined || q <= 0n) {
       throw new InvalidFillError(`fill ${fill.tradeId} quantity ${fill.quantity} must be positive with at most ${inst.sizePrecision} decimals`);
     }
     if (fill.side !== OrderSide.Buy && fill.side !== OrderSide.Sell) throw new InvalidFillError(`fill ${fill.tradeId} has side ${String(fill.side)}`);
     if (this.tradeIds.has(fill.tradeId)) return false;
 
-    const q = fill.quantity.toBigRaw(inst.sizePrecision);
-    const px = fill.price.toBigRaw(inst.pricePrecision);
     const signed = fill.side === OrderSide.Buy ? q : -q;
     const sideBefore = this.side;
 
@@ -248,6 +246,17 @@ export class Position {
         return assertNever(this._lastChange, 'position change');
     }
   }
+}
+
+/**
+ * A raw value re-expressed at `to` decimals, or undefined when that would drop a non-zero digit (venues
+ * often send trailing zeros: "27123.45000000" is fine for a 2-decimal instrument, "27123.455" is not).
+ */
+function atScale(raw: number, from: number, to: number): bigint | undefined {
+  if (from <= to) return BigInt(raw) * pow10n(to - from);
+  const div = pow10n(from - to);
+  const r = BigInt(raw);
+  return r % div === 0n ? r / div : undefined;
 }
 
 /** What one fill did to a position. */
