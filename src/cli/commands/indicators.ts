@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { IndicatorRow, IndicatorSpecError, indicatorDefinitions } from '../../compute/indicators/index.js';
+import { IndicatorRow, IndicatorSpecError, columnName, indicatorDefinitions } from '../../compute/indicators/index.js';
 import type { Command, CommandIo } from '../command.js';
 import { ExitCode, UsageError } from '../command.js';
 import { BadRows, CsvInputError, CsvOutput, openCsv } from '../csv/index.js';
@@ -11,11 +11,12 @@ const SCHEMA: CsvSchema = {
   aliases: { timestamp: ['date'] },
 };
 
+/** One line per indicator: its spec with default parameters and the columns that spec produces. */
 function indicatorList(): string {
   return indicatorDefinitions
     .map((d) => {
-      const params = d.params.map(([p, v]) => `${p}=${v}`).join(', ');
-      return `  ${`${d.name}(${d.params.map(([p]) => p).join(',')})`.padEnd(34)} ${d.outputs.join(', ')}${params === '' ? '' : `  [defaults ${params}]`}`;
+      const spec = `${d.name}(${d.params.map(([p, v]) => `${p}=${v}`).join(',')})`;
+      return `  ${spec.padEnd(44)} ${d.outputs.map((o) => columnName(o, d.params.map(([, v]) => v))).join(', ')}`;
     })
     .join('\n');
 }
@@ -40,7 +41,7 @@ Options:
   --output <file>  write here (atomically: nothing is written unless the run succeeds); default stdout
   --skip-bad       skip bad rows (they are not written) and report their number on stderr instead of failing
 
-Indicators (name(parameters)  outputs):
+Indicators (name(parameter=default, ...) and the columns of that spec):
 ${indicatorList()}
 
 Exit codes: 0 success; 2 bad usage or bad input (the message names file, line and column).
