@@ -70,6 +70,14 @@ const TRADE_LAYOUTS: readonly TradeLayout[] = [
   },
 ];
 
+const RE_PAIRS = String.raw`\[(?:\[${RE_STR},${RE_STR}\](?:,\[${RE_STR},${RE_STR}\])*)?\]`.replace(/\((?!\?)/g, '(?:');
+
+/** depthUpdate layouts: spot (`e,E,s,U,u,b,a`) and USD-M futures (`e,E,T,s,U,u,pu,b,a`); groups E, T, s, U, u, pu. */
+const DEPTH_LAYOUT = new RegExp(
+  String.raw`\{"e":"depthUpdate","E":${RE_INT},(?:"T":${RE_INT},)?"s":${RE_STR},"U":${RE_INT},"u":${RE_INT},(?:"pu":${RE_INT},)?"b":${RE_PAIRS},"a":${RE_PAIRS}\}`,
+  'y',
+);
+
 interface QuoteLayout {
   readonly re: RegExp;
   /** Capture group numbers of symbol, bid, bid size, ask, ask size, and transaction / event time (0: none). */
@@ -157,6 +165,7 @@ export class FastFrameScanner {
       end--;
     }
     if (frame.charCodeAt(body + 2) === 117 || frame.startsWith('{"e":"bookTicker"', body)) return this.exactQuote(frame, body, end, tsInit);
+    if (frame.startsWith('{"e":"depthUpdate"', body)) return this.exactDepth(frame, body, end, tsInit);
     for (let k = 0; k < TRADE_LAYOUTS.length; k++) {
       const layout = TRADE_LAYOUTS[k];
       layout.re.lastIndex = body;
@@ -219,6 +228,57 @@ export class FastFrameScanner {
       return buildQuote(info, bid, bidSize, ask, askSize, t >= 0 ? t : e, tsInit);
     }
     return undefined;
+  }
+
+  /** A depth diff matched whole by DEPTH_LAYOUT; levels are then read between the quotes it validated. */
+  private exactDepth(frame: string, body: number, end: number, tsInit: UnixMicros): BinanceMessage | undefined {
+    const re = DEPTH_LAYOUT;
+    re.lastIndex = body;
+    const m = re.exec(frame);
+    if (m === null || re.lastIndex !== end) return undefined;
+    const symbol = m[3];
+    let info = this.lastInfo;
+    if (symbol !== this.lastSymbol || info === undefined) {
+      info = this.lookup(symbol);
+      this.lastSymbol = symbol;
+      this.lastInfo = info;
+    }
+    if (info === undefined) return undefined;
+    const eventMs = Number(m[1]);
+    const t = m[2] === undefined ? -1 : Number(m[2]);
+    const first = Number(m[4]);
+    const final = Number(m[5]);
+    const prev = m[6] === undefined ? -1 : Number(m[6]);
+    if (eventMs > MAX_MS || t > MAX_MS || final > Number.MAX_SAFE_INTEGER || prev > Number.MAX_SAFE_INTEGER || final < first) return undefined;
+    const deltas: BookLevelDelta[] = [];
+    const pp = info.pricePrecision;
+    const sp = info.sizePrecision;
+    // Strings hold no quote (the layout says so), so `"b":[` and `"a":[` occur once each, as keys.
+    const b = frame.indexOf('"b":[', body) + 5;
+    const a = frame.indexOf('"a":[', b) + 5;
+    if (!this.levelsAt(frame, b, BookSide.Bid, pp, sp, deltas) || !this.levelsAt(frame, a, BookSide.Ask, pp, sp, deltas)) return undefined;
+    this.s = frame;
+    this.streamStart = body === 0 ? -1 : ENVELOPE_HEAD.length;
+    this.streamEnd = body === 0 ? -1 : body - ENVELOPE_DATA.length;
+    return buildDepthDiff(info, symbol, first, final, prev, deltas, t >= 0 ? t : eventMs, tsInit);
+  }
+
+  /** Reads `["p","q"],...]` from `i` (just after the `[`), which DEPTH_LAYOUT has validated. */
+  private levelsAt(frame: string, i: number, side: BookSide, pp: number, sp: number, out: BookLevelDelta[]): boolean {
+    while (frame.charCodeAt(i) === C_LBRACKET) {
+      const ps = i + 2;
+      const pe = frame.indexOf('"', ps);
+      const qs = pe + 3;
+      const qe = frame.indexOf('"', qs);
+      const price = parseDecimalSlice(frame, ps, pe, pp);
+      const size = parseDecimalSlice(frame, qs, qe, sp);
+      if (!(price > 0 && size >= 0)) return false;
+      out.push({ side, price: Price.fromRaw(price, pp), size: Quantity.fromRaw(size, sp) });
+      // After `"]` comes `,` and the next level, or the closing `]`.
+      i = qe + 2;
+      if (frame.charCodeAt(i) === C_COMMA) i++;
+    }
+    return true;
   }
 
   // ---- scanning ----
