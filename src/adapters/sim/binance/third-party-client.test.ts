@@ -54,21 +54,14 @@ class LocalBook {
 }
 
 /** Binance's documented procedure, steps 1-7, for the spot diff stream. */
-async function syncBook(
-  base: string,
-  wsBase: string,
-  symbol: string,
-  runMs: number,
-  onGap?: () => Promise<void>,
-  whileRunning?: (book: LocalBook) => Promise<void>,
-): Promise<LocalBook> {
+function syncBook(base: string, wsBase: string, symbol: string): { book: LocalBook; ready: Promise<void>; gaps: () => number; stop: () => void } {
   const book = new LocalBook();
   const ws = new WebSocket(`${wsBase}/ws/${symbol.toLowerCase()}@depth@100ms`); // 1. open the stream
   const buffer: DepthEvent[] = []; // 2. buffer the events
   let synced = false;
+  let gaps = 0;
   const resync = async (): Promise<void> => {
     synced = false;
-    book.resyncs++;
     // 3. get a snapshot, 4. retry while its lastUpdateId is below the first buffered U
     let snap: { lastUpdateId: number; bids: Level[]; asks: Level[] };
     do {
@@ -83,6 +76,7 @@ async function syncBook(
     // 5. drop buffered events with u <= lastUpdateId; the first left must have U <= lastUpdateId+1 <= u
     const rest = buffer.splice(0).filter((e) => e.u > book.lastUpdateId);
     synced = true;
+    book.resyncs++;
     for (const e of rest) handle(e);
   };
   const handle = (e: DepthEvent): void => {
@@ -93,9 +87,9 @@ async function syncBook(
     if (e.u <= book.lastUpdateId) return;
     // 6. every event must continue the previous one; otherwise start again from step 3
     if (e.U > book.lastUpdateId + 1) {
+      gaps++;
       buffer.push(e);
-      void (onGap?.() ?? Promise.resolve()).then(resync);
-      synced = false;
+      void resync();
       return;
     }
     book.apply(e.b, book.bids);
@@ -103,49 +97,52 @@ async function syncBook(
     book.lastUpdateId = e.u;
   };
   ws.on('message', (d) => handle(JSON.parse(String(d)) as DepthEvent));
-  await new Promise((r) => ws.once('open', r));
-  await resync();
-  book.resyncs = 0;
-  await Promise.all([new Promise((r) => setTimeout(r, runMs)), whileRunning?.(book)]);
-  ws.close();
-  return book;
+  const ready = new Promise<void>((resolve) => ws.once('open', () => resolve(resync())));
+  return { book, ready, gaps: () => gaps, stop: () => ws.close() };
+}
+
+async function until(pred: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 // ---------------------------------------------------------------- the checks
 
 describe('an independent Binance client against the simulator', () => {
   it('keeps a local book in sync and equal to a fresh snapshot', async () => {
+    const run = syncBook(REST, WS, 'ETHUSDT');
+    await run.ready;
+    const local = run.book;
     let compared = false;
-    // While the book runs, take snapshots until one carries exactly the local book's update id (the clock
-    // advances in ticks, so a snapshot often falls on a diff boundary), and compare the two books.
-    const book = await syncBook(REST, WS, 'ETHUSDT', 3000, undefined, async (local) => {
-      for (let i = 0; i < 40 && !compared; i++) {
-        const snap = (await (await fetch(`${REST}/api/v3/depth?symbol=ETHUSDT&limit=5000`)).json()) as { lastUpdateId: number; bids: Level[]; asks: Level[] };
-        const t0 = Date.now();
-        while (local.lastUpdateId < snap.lastUpdateId && Date.now() - t0 < 500) await new Promise((r) => setTimeout(r, 5));
-        if (local.lastUpdateId !== snap.lastUpdateId) continue;
-        expect(new Map(snap.bids.map(([p, q]) => [p, Number(q)]))).toEqual(local.bids);
-        expect(new Map(snap.asks.map(([p, q]) => [p, Number(q)]))).toEqual(local.asks);
-        compared = true;
-      }
-    });
+    // Take snapshots until one carries exactly the local book's update id (the clock advances in ticks,
+    // so a snapshot often falls on a diff boundary), and compare the two books.
+    for (let i = 0; i < 200 && !compared; i++) {
+      const snap = (await (await fetch(`${REST}/api/v3/depth?symbol=ETHUSDT&limit=5000`)).json()) as { lastUpdateId: number; bids: Level[]; asks: Level[] };
+      await until(() => local.lastUpdateId >= snap.lastUpdateId).catch(() => undefined);
+      if (local.lastUpdateId !== snap.lastUpdateId) continue;
+      expect(new Map(snap.bids.map(([p, q]) => [p, Number(q)]))).toEqual(local.bids);
+      expect(new Map(snap.asks.map(([p, q]) => [p, Number(q)]))).toEqual(local.asks);
+      compared = true;
+    }
+    run.stop();
     expect(compared).toBe(true);
-    const [bid, ask] = book.best();
+    const [bid, ask] = local.best();
     expect(bid).toBeLessThan(ask);
-    expect(book.resyncs).toBe(0);
+    expect(run.gaps()).toBe(0);
+    expect(local.resyncs).toBe(1);
   });
 
   it('notices a gap and resynchronises', async () => {
-    let gaps = 0;
-    const run = syncBook(REST, WS, 'SOLUSDT', 1500, async () => {
-      gaps++;
-    });
-    await new Promise((r) => setTimeout(r, 700));
+    const run = syncBook(REST, WS, 'SOLUSDT');
+    await run.ready;
     await fetch(`${REST}/_sim/faults`, { method: 'POST', body: JSON.stringify({ type: 'gap', symbol: 'SOLUSDT', count: 3 }) });
-    const book = await run;
-    expect(gaps).toBe(1);
-    expect(book.resyncs).toBe(1);
-    const [bid, ask] = book.best();
+    await until(() => run.book.resyncs === 2);
+    run.stop();
+    expect(run.gaps()).toBe(1);
+    const [bid, ask] = run.book.best();
     expect(bid).toBeLessThan(ask);
   });
 
@@ -154,12 +151,16 @@ describe('an independent Binance client against the simulator', () => {
     const seen: { a: number; T: number; p: string; q: string }[] = [];
     ws.on('message', (d) => seen.push((JSON.parse(String(d)) as { data: (typeof seen)[number] }).data));
     await new Promise((r) => ws.once('open', r));
-    await new Promise((r) => setTimeout(r, 800));
+    await until(() => seen.length > 0);
     await fetch(`${REST}/_sim/faults`, { method: 'POST', body: JSON.stringify({ type: 'disconnect' }) });
     await new Promise((r) => ws.once('close', r));
-    await new Promise((r) => setTimeout(r, 800));
     const lastSeen = seen.at(-1)!.a;
-    const missed = (await (await fetch(`${REST}/api/v3/aggTrades?symbol=BTCUSDT&fromId=${lastSeen + 1}&limit=1000`)).json()) as { a: number }[];
+    // Trades go on while the client is away; backfill them from the one after the last seen.
+    let missed: { a: number }[] = [];
+    for (let i = 0; i < 100 && missed.length === 0; i++) {
+      missed = (await (await fetch(`${REST}/api/v3/aggTrades?symbol=BTCUSDT&fromId=${lastSeen + 1}&limit=1000`)).json()) as { a: number }[];
+      if (missed.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
     expect(missed.length).toBeGreaterThan(0);
     expect(missed[0].a).toBe(lastSeen + 1);
     expect(missed.every((x, i) => i === 0 || x.a === missed[i - 1].a + 1)).toBe(true);
