@@ -252,6 +252,7 @@ export async function run(args: string[]): Promise<void> {
       'skip-pg': { type: 'boolean', default: false },
       'skip-pglite': { type: 'boolean', default: false },
       'skip-read': { type: 'boolean', default: false },
+      'skip-ingest': { type: 'boolean', default: false },
     },
   });
   const rows = Number(values.rows);
@@ -271,7 +272,7 @@ export async function run(args: string[]): Promise<void> {
       await migrate(db);
       const [ver] = await db.query<{ v: string }>('SELECT current_setting($$server_version$$) AS v');
       const trades = makeTrades(rows);
-      printTable(
+      if (!values['skip-ingest']) printTable(
         `PostgreSQL ${ver.v} (${url.host}), trade rows into the partitioned trades table (PK instrument_id, ts_event, trade_id + BRIN), ${runs} runs`,
         await ingestBench('postgres', db, trades, runs, url.toString()),
         'psql \\copy (text file -> table)',
@@ -289,7 +290,7 @@ export async function run(args: string[]): Promise<void> {
     try {
       await migrate(db);
       const n = Number(values['pglite-rows']);
-      printTable(`PGlite (in memory), ${runs} runs`, await ingestBench('pglite', db, makeTrades(n), runs, undefined), 'raw COPY of prepared text (no domain events)');
+      if (!values['skip-ingest']) printTable(`PGlite (in memory), ${runs} runs`, await ingestBench('pglite', db, makeTrades(n), runs, undefined), 'raw COPY of prepared text (no domain events)');
       if (!values['skip-read']) await readBench('PGlite', db, values.big ? 2_000_000 : 500_000, values.big ? 1_000_000 : 200_000, 300);
     } finally {
       await db.close();

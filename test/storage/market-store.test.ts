@@ -145,6 +145,17 @@ for (const backend of sqlBackends()) {
       await opened.driver.query(`UPDATE tw_partition_policy SET retention_micros = NULL WHERE table_name = 'trades'`);
     });
 
+    it('recreates a partition that another process dropped after this store had seen it', async () => {
+      const inst = InstrumentId.parse('AVAXUSDT.BINANCE');
+      const day = Date.UTC(2023, 6, 4) * 1000;
+      const first = makeTrades(inst, day, 5, { seed: 11 });
+      expect((await store.insertTrades(first)).inserted).toBe(5);
+      await opened.driver.exec('DROP TABLE trades_p20230704');
+      const again = makeTrades(inst, day, 8, { seed: 12 }).slice(5);
+      expect((await store.insertTrades(again)).inserted).toBe(3);
+      expect(await store.countTrades(inst)).toBe(3);
+    });
+
     it('rejects a write for which no partition can exist as a permanent error', async () => {
       const bad = makeTrades(BTC, T0, 1, { seed: 9 });
       await expect(

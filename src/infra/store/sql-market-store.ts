@@ -195,57 +195,69 @@ export class SqlMarketStore implements MarketDataStore {
   }
 
   async insertTrades(trades: readonly TradeTick[]): Promise<WriteResult> {
-    if (trades.length === 0) return { received: 0, inserted: 0 };
-    const data = this.encoder.encode(trades);
-    try {
-      let days: number[] = [];
-      const result = await this.db.transaction(async (tx): Promise<WriteResult> => {
-        days = await this.ensurePartitions(tx, 'trades', trades.map((t) => t.tsEvent));
-        if (this.optimisticCopy) {
-          await tx.query('SAVEPOINT tw_copy');
-          try {
-            await tx.copyIn('trades', TRADE_COLUMNS, data);
-            return { received: trades.length, inserted: trades.length };
-          } catch (err) {
-            if (sqlState(err) !== '23505') throw err;
-            await tx.query('ROLLBACK TO SAVEPOINT tw_copy');
-          }
-        }
-        await tx.query(`CREATE TEMP TABLE IF NOT EXISTS tw_stage_trades (LIKE trades INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
-        await tx.copyIn('tw_stage_trades', TRADE_COLUMNS, data);
-        const rows = await tx.query<{ n: number }>(
-          `WITH ins AS (INSERT INTO trades SELECT * FROM tw_stage_trades ON CONFLICT DO NOTHING RETURNING 1)
-           SELECT count(*)::int AS n FROM ins`,
-        );
-        return { received: trades.length, inserted: rows[0].n };
-      });
-      this.remember('trades', days);
-      return result;
-    } catch (err) {
-      // A partition dropped by retention or by hand behind our back: forget the cache so the retry recreates it.
-      if (sqlState(err) === '23514') this.knownDays.trades.clear();
-      throw err;
-    }
+    return this.withPartitionRetry('trades', () => this.insertTradesOnce(trades));
   }
 
   async insertBars(bars: readonly Bar[]): Promise<WriteResult> {
+    return this.withPartitionRetry('bars', () => this.insertBarsOnce(bars));
+  }
+
+  /**
+   * A partition this process believed to exist was dropped behind its back (retention run by another
+   * process, or by hand): the row finds no partition (23514). Forget what we knew and try once more, which
+   * recreates it.
+   */
+  private async withPartitionRetry<T>(table: 'trades' | 'bars', work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (sqlState(err) !== '23514' || this.knownDays[table].size === 0) throw err;
+      this.knownDays[table].clear();
+      return work();
+    }
+  }
+
+  private async insertTradesOnce(trades: readonly TradeTick[]): Promise<WriteResult> {
+    if (trades.length === 0) return { received: 0, inserted: 0 };
+    const data = this.encoder.encode(trades);
+    let days: number[] = [];
+    const result = await this.db.transaction(async (tx): Promise<WriteResult> => {
+      days = await this.ensurePartitions(tx, 'trades', trades.map((t) => t.tsEvent));
+      if (this.optimisticCopy) {
+        await tx.query('SAVEPOINT tw_copy');
+        try {
+          await tx.copyIn('trades', TRADE_COLUMNS, data);
+          return { received: trades.length, inserted: trades.length };
+        } catch (err) {
+          if (sqlState(err) !== '23505') throw err;
+          await tx.query('ROLLBACK TO SAVEPOINT tw_copy');
+        }
+      }
+      await tx.query(`CREATE TEMP TABLE IF NOT EXISTS tw_stage_trades (LIKE trades INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
+      await tx.copyIn('tw_stage_trades', TRADE_COLUMNS, data);
+      const rows = await tx.query<{ n: number }>(
+        `WITH ins AS (INSERT INTO trades SELECT * FROM tw_stage_trades ON CONFLICT DO NOTHING RETURNING 1)
+         SELECT count(*)::int AS n FROM ins`,
+      );
+      return { received: trades.length, inserted: rows[0].n };
+    });
+    this.remember('trades', days);
+    return result;
+  }
+
+  private async insertBarsOnce(bars: readonly Bar[]): Promise<WriteResult> {
     if (bars.length === 0) return { received: 0, inserted: 0 };
     const data = barsToCopyText(bars);
-    try {
-      let days: number[] = [];
-      const result = await this.db.transaction(async (tx): Promise<WriteResult> => {
-        days = await this.ensurePartitions(tx, 'bars', bars.map((b) => b.tsOpen));
-        await tx.query(`CREATE TEMP TABLE IF NOT EXISTS tw_stage_bars (LIKE bars INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
-        await tx.copyIn('tw_stage_bars', BAR_COLUMNS, data);
-        const rows = await tx.query<{ inserted: number }>(INSERT_BARS_WITH_ROLLUP);
-        return { received: bars.length, inserted: rows[0].inserted };
-      });
-      this.remember('bars', days);
-      return result;
-    } catch (err) {
-      if (sqlState(err) === '23514') this.knownDays.bars.clear();
-      throw err;
-    }
+    let days: number[] = [];
+    const result = await this.db.transaction(async (tx): Promise<WriteResult> => {
+      days = await this.ensurePartitions(tx, 'bars', bars.map((b) => b.tsOpen));
+      await tx.query(`CREATE TEMP TABLE IF NOT EXISTS tw_stage_bars (LIKE bars INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
+      await tx.copyIn('tw_stage_bars', BAR_COLUMNS, data);
+      const rows = await tx.query<{ inserted: number }>(INSERT_BARS_WITH_ROLLUP);
+      return { received: bars.length, inserted: rows[0].inserted };
+    });
+    this.remember('bars', days);
+    return result;
   }
 
   /**
