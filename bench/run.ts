@@ -1,8 +1,9 @@
 /**
- * Benchmark dispatcher: `npm run bench -- <name> [args]` runs bench/<name>.ts; with no name, every bench/*.ts
- * except this file, one after another. Each benchmark exports `run(args: string[]): Promise<void>`.
+ * Benchmark dispatcher: `npm run bench -- <name>... [--options]` runs bench/<name>.ts for each name given, in
+ * order, passing every argument from the first `-`-prefixed one on to each; with no name, every bench/*.ts
+ * except this file. Each benchmark exports `run(args: string[]): Promise<void>`.
  */
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -11,15 +12,20 @@ interface BenchModule {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
+// Helper modules live in bench/ too (e.g. a child process a benchmark spawns, which starts work when imported):
+// only a file that exports `run` is a benchmark, decided from its text so that nothing else is ever imported.
+const EXPORTS_RUN = /export\s+(async\s+)?function\s+run\s*\(|export\s+const\s+run\s*=/;
 const available = readdirSync(here)
   .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.endsWith('.test.ts') && !f.endsWith('.d.ts'))
+  .filter((f) => EXPORTS_RUN.test(readFileSync(join(here, f), 'utf8')))
   .map((f) => f.slice(0, -3))
   .sort();
 
 async function main(argv: string[]): Promise<number> {
-  const [first, ...rest] = argv;
-  const names = first === undefined || first.startsWith('-') ? available : [first];
-  const args = first === undefined || first.startsWith('-') ? argv : rest;
+  const firstOption = argv.findIndex((a) => a.startsWith('-'));
+  const given = firstOption < 0 ? argv : argv.slice(0, firstOption);
+  const args = firstOption < 0 ? [] : argv.slice(firstOption);
+  const names = given.length === 0 ? available : given;
   for (const name of names) {
     if (!available.includes(name)) {
       process.stderr.write(`unknown benchmark "${name}"; available: ${available.join(', ') || '(none)'}\n`);
