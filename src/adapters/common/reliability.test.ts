@@ -123,6 +123,14 @@ describe('SlidingWindowLimiter', () => {
   });
 });
 
+async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 describe('ReconnectingWebSocket', () => {
   it('reconnects after the server drops it, calls onOpen again, answers pings', async () => {
     const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
@@ -131,13 +139,25 @@ describe('ReconnectingWebSocket', () => {
     let connections = 0;
     let pongs = 0;
     wss.on('connection', (sock) => {
-      connections++;
+      const n = ++connections;
+      let ponged = false;
+      let echoed = false;
+      // The first connection is cut (no close frame) once it has answered the ping and been echoed.
+      const maybeCut = () => {
+        if (n === 1 && ponged && echoed) sock.terminate();
+      };
       sock.on('pong', (data) => {
         if (data.toString() === 'hi') pongs++;
+        ponged = true;
+        maybeCut();
       });
-      sock.on('message', (m) => sock.send(`echo ${m.toString()}`));
+      sock.on('message', (m) => {
+        sock.send(`echo ${m.toString()}`, () => {
+          echoed = true;
+          maybeCut();
+        });
+      });
       sock.ping('hi');
-      if (connections === 1) setTimeout(() => sock.terminate(), 50);
     });
     const got: string[] = [];
     const closes: (number | undefined)[] = [];
@@ -159,7 +179,7 @@ describe('ReconnectingWebSocket', () => {
     client.start();
     client.start();
     await two;
-    await new Promise((r) => setTimeout(r, 50));
+    await until('echo of the second hello and both pongs', () => got.includes('echo hello 2') && pongs === 2);
     expect(got).toContain('echo hello 1');
     expect(got).toContain('echo hello 2');
     expect(client.opens).toBe(2);
@@ -168,8 +188,7 @@ describe('ReconnectingWebSocket', () => {
     expect(pongs).toBe(2);
     expect(client.isOpen).toBe(true);
     client.reconnect();
-    await new Promise((r) => setTimeout(r, 100));
-    expect(client.opens).toBe(3);
+    await until('third open', () => client.opens === 3 && client.isOpen);
     await client.stop();
     expect(client.isOpen).toBe(false);
     client.reconnect();
