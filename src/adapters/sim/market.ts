@@ -195,6 +195,18 @@ export class SymbolMarket {
   private askCeiling: number;
   private readonly meanLevel: number;
   private readonly takerTimes: number[] = [];
+  // Per-step constants (for the step length in use) and the slowly updated volatility state.
+  private stepDtUs = -1;
+  private stepDt = 0;
+  private sqrtDt = 0;
+  private theta = 0;
+  private volShock = 0;
+  private jumpProb = 0;
+  private decay = 1;
+  private sigma = 0;
+  private calm = 0;
+  private volCounter = 0;
+  private lastRounded = Number.NaN;
 
   constructor(
     readonly spec: SymbolSpec,
@@ -482,34 +494,58 @@ export class SymbolMarket {
   step(t0: number, dtUs: number): void {
     const p = this.params;
     const rng = this.rng;
-    const dt = dtUs / 1e6;
-    // Stochastic volatility: log variance mean-reverts to the long-run level.
-    const theta = Math.log(p.volatility * p.volatility);
-    this.logVar += p.volMeanReversion * (theta - this.logVar) * dt + p.volOfVol * Math.sqrt(dt) * rng.normal() * 2;
-    const sigma = Math.exp(this.logVar / 2);
-    let r = sigma * Math.sqrt(dt) * rng.normal();
-    if (rng.next() < p.jumpRate * dt) r += p.jumpStdev * rng.normal();
-    this.fair *= Math.exp(r);
+    if (dtUs !== this.stepDtUs) this.prepareStep(dtUs);
+    const dt = this.stepDt;
+    // Stochastic volatility: the log variance mean-reverts to the long-run level. It moves slowly, so it
+    // is updated every tenth step (with the matching time increment), which halves the per-step cost.
+    if (++this.volCounter >= 10) {
+      this.volCounter = 0;
+      this.logVar += p.volMeanReversion * (this.theta - this.logVar) * dt * 10 + this.volShock * rng.normal();
+      this.sigma = Math.exp(this.logVar / 2);
+      this.calm = p.tradeRate * Math.min(4, this.sigma / p.volatility);
+    }
+    let r = this.sigma * this.sqrtDt * rng.normal();
+    if (rng.next() < this.jumpProb) r += p.jumpStdev * rng.normal();
+    this.fair *= 1 + r + 0.5 * r * r;
     if (this.fair < 10) this.fair = 10;
-    // Clustered arrivals: a discretised Hawkes process; calm intensity scales with volatility.
-    const calm = p.tradeRate * Math.min(4, sigma / p.volatility);
-    const lambda = calm + this.excitation;
-    const n = rng.poisson(lambda * dt);
-    this.excitation = this.excitation * Math.exp(-p.hawkesBeta * dt) + p.hawkesAlpha * n;
-    this.recentre();
-    this.prune();
-    // Liquidity: arrivals and cancels at about three times the taker rate, on both sides.
-    const adds = rng.poisson(lambda * dt * 3);
-    const cancels = rng.poisson(lambda * dt * 2);
-    for (let i = 0; i < adds; i++) this.addLimit(t0);
-    for (let i = 0; i < cancels; i++) this.cancelOne(t0);
+    // Clustered arrivals: a discretised Hawkes process. One Poisson draw gives every event of the step
+    // (taker orders, limit arrivals at three times and cancels at twice their rate), split by a uniform.
+    const lambda = this.calm + this.excitation;
+    const total = rng.poisson(lambda * dt * 6);
+    let n = 0;
+    const f0 = Math.round(this.fair);
+    if (f0 !== this.lastRounded) {
+      this.lastRounded = f0;
+      this.recentre();
+      this.prune();
+    }
+    for (let i = 0; i < total; i++) {
+      const u = rng.next() * 6;
+      if (u < 1) n++;
+      else if (u < 4) this.addLimit(t0);
+      else this.cancelOne(t0);
+    }
+    this.excitation = this.excitation * this.decay + p.hawkesAlpha * n;
     if (n > 0) {
       const times = this.takerTimes;
       times.length = 0;
       for (let i = 0; i < n; i++) times.push(t0 + Math.floor(rng.next() * dtUs));
-      times.sort((a, b) => a - b);
+      if (n > 1) times.sort((a, b) => a - b);
       for (let i = 0; i < n; i++) this.takerOrder(times[i]);
     }
+  }
+
+  private prepareStep(dtUs: number): void {
+    const p = this.params;
+    this.stepDtUs = dtUs;
+    this.stepDt = dtUs / 1e6;
+    this.sqrtDt = Math.sqrt(this.stepDt);
+    this.theta = Math.log(p.volatility * p.volatility);
+    this.volShock = p.volOfVol * Math.sqrt(this.stepDt * 10) * 2;
+    this.jumpProb = p.jumpRate * this.stepDt;
+    this.decay = Math.exp(-p.hawkesBeta * this.stepDt);
+    this.sigma = Math.exp(this.logVar / 2);
+    this.calm = p.tradeRate * Math.min(4, this.sigma / p.volatility);
   }
 
   private recentre(): void {
