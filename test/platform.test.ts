@@ -65,6 +65,7 @@ describe('embedded platform (tradewind start)', () => {
     expect(typeof bars.bars[0].open).toBe('string');
     const metrics = await (await fetch(`${platform.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/tradewind_market_events_total\{type="trade",service="all-in-one"\} [1-9]/);
+    expect(metrics).toMatch(/tradewind_bar_late_trades\{service="all-in-one"\} \d+/);
     expect(metrics).toMatch(/tradewind_bars_closed_total\{spec="1s",service="all-in-one"\} [1-9]/);
     expect((await fetch(`${platform.httpUrl}/api/bars?instrument=nonsense`)).status).toBe(400);
     expect((await fetch(`${platform.httpUrl}/nope`)).status).toBe(404);

@@ -62,9 +62,12 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
+/** How long after a bar's end the clock closes it; trades later than that are late (counted, dropped). */
+const BAR_CLOSE_DELAY_MICROS = 250_000;
+
 /** Feeds trades of one instrument to one time-bar aggregator per configured spec. */
 class BarProcessor implements DataProcessor {
-  constructor(private readonly aggregators: readonly TimeBarAggregator[]) {}
+  constructor(readonly aggregators: readonly TimeBarAggregator[]) {}
 
   handle(data: MarketData): void {
     if (data.type !== 'trade') return;
@@ -109,6 +112,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       help: 'Venue event time to kernel time of trades (includes clock offset)',
       buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
       registers: [metrics],
+    });
+    const processors: BarProcessor[] = [];
+    new Gauge({
+      name: 'tradewind_bar_late_trades',
+      help: 'Trades that arrived after their bar had closed (dropped by the late-trade policy)',
+      registers: [metrics],
+      collect() {
+        this.set(processors.reduce((n, p) => n + p.aggregators.reduce((m, a) => m + a.lateTrades, 0), 0));
+      },
     });
     const storeBuffered = new Gauge({ name: 'tradewind_store_buffered_rows', help: 'Rows waiting to be written', labelNames: ['table'], registers: [metrics] });
 
@@ -243,10 +255,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
             spec,
             pricePrecision: s.pricePrecision,
             sizePrecision: s.sizePrecision,
+            // Trades reach us a little after their venue time: close a bar by the clock only once the
+            // trades stamped before its end have had time to arrive (NautilusTrader's bar build delay).
+            closeDelayMicros: BAR_CLOSE_DELAY_MICROS,
             onBar: (bar) => engine.process(bar),
           }),
       );
-      engine.addProcessor(s.instrumentId, new BarProcessor(aggregators));
+      const processor = new BarProcessor(aggregators);
+      processors.push(processor);
+      engine.addProcessor(s.instrumentId, processor);
     }
     engine.initialize();
     engine.start();
