@@ -318,3 +318,66 @@ describe('Coinbase REST parsers', () => {
     expect(parseProducts('[{"id":"BTC-USD","quote_increment":"0","base_increment":"1"}]')).toMatchObject({ ok: false, field: 'products[0].quote_increment' });
   });
 });
+
+describe('CoinbaseDataClient trade backfill paging (REST stub, frames fed directly)', () => {
+  const match = (id: number): string =>
+    JSON.stringify({ type: 'match', trade_id: id, maker_order_id: 'a', taker_order_id: 'b', side: 'buy', size: '0.1', price: '100.00', product_id: 'BTC-USD', sequence: id, time: '2024-01-02T03:04:05.000000Z' });
+
+  it('walks back with the `after` cursor until the hole is filled, then releases the held live trades', async () => {
+    const afters: number[] = [];
+    const stub = (async (url: string | URL | Request) => {
+      const u = new URL(String(url));
+      const after = Number(u.searchParams.get('after'));
+      afters.push(after);
+      const limit = Number(u.searchParams.get('limit'));
+      const rows = [];
+      for (let id = after - 1; id >= 1 && rows.length < limit; id--) rows.push({ time: '2024-01-02T03:04:05.000000Z', trade_id: id, price: '100.00', size: '0.1', side: 'sell' });
+      return new Response(JSON.stringify(rows), { status: 200 });
+    }) as typeof fetch;
+    const trades: number[] = [];
+    const status: CoinbaseClientStatus[] = [];
+    const c = new CoinbaseDataClient({ productIds: ['BTC-USD'], data: ['trades'] }, { env: {}, fetch: stub, handlers: { onTrade: (t) => trades.push(Number(t.tradeId)), onStatus: (s) => status.push(s) } });
+    c.onFrame(match(1));
+    c.onFrame(match(2500)); // 2..2499 lost
+    c.onFrame(match(2501)); // waits behind the backfill
+    c.onFrame(match(2000)); // a late one of the hole: waits too, then is dropped as a duplicate
+    expect(trades).toEqual([1]);
+    await until(() => trades.length === 2501, 'backfill');
+    expect(trades).toEqual(Array.from({ length: 2501 }, (_, i) => i + 1));
+    expect(afters).toEqual([2500, 1500, 500]);
+    expect(status).toContainEqual({ type: 'backfill', productId: 'BTC-USD', from: 2, to: 2499, count: 2498 });
+    expect(c.duplicates).toBe(1);
+    // A heartbeat that says more trades happened than arrived: fetched too.
+    c.onFrame(JSON.stringify({ type: 'heartbeat', sequence: 9, last_trade_id: 2503, product_id: 'BTC-USD', time: '2024-01-02T03:04:06.000000Z' }));
+    await until(() => trades.length === 2503, 'heartbeat backfill');
+    expect(trades.slice(-2)).toEqual([2502, 2503]);
+    c.onFrame(match(2503));
+    expect(trades.length).toBe(2503);
+    await c.stop();
+  });
+
+  it('reports the gap and goes on when backfill is off or REST fails', async () => {
+    const trades: number[] = [];
+    const status: CoinbaseClientStatus[] = [];
+    const off = new CoinbaseDataClient({ productIds: ['BTC-USD'], data: ['trades'], backfill: false }, { env: {}, handlers: { onTrade: (t) => trades.push(Number(t.tradeId)), onStatus: (s) => status.push(s) } });
+    off.onFrame(match(1));
+    off.onFrame(match(5));
+    expect(trades).toEqual([1, 5]);
+    expect(status).toEqual([{ type: 'trade_gap', productId: 'BTC-USD', from: 2, to: 4 }]);
+    const failing = (async () => new Response('busy', { status: 503 })) as unknown as typeof fetch;
+    const got: number[] = [];
+    const st: CoinbaseClientStatus[] = [];
+    const c = new CoinbaseDataClient({ productIds: ['BTC-USD'], data: ['trades'] }, { env: {}, fetch: failing, handlers: { onTrade: (t) => got.push(Number(t.tradeId)), onStatus: (s) => st.push(s) } });
+    c.onFrame(match(1));
+    c.onFrame(match(3));
+    await until(() => got.length === 2, 'release after the failed backfill');
+    expect(got).toEqual([1, 3]);
+    expect(st.some((s) => s.type === 'error' && /HTTP 503/.test(s.message))).toBe(true);
+    c.onFrame('{"type":"mystery"}');
+    c.onFrame('[1]');
+    expect(c.rejections.snapshot()).toEqual([
+      { venue: 'COINBASE', reason: 'unknown_type', count: 1 },
+      { venue: 'COINBASE', reason: 'not_object', count: 1 },
+    ]);
+  });
+});

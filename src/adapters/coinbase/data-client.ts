@@ -121,7 +121,9 @@ export class CoinbaseDataClient {
   private readonly backfills = new Map<string, Backfill>();
   private readonly streams: string[] = [];
   private staleTimer: NodeJS.Timeout | undefined;
-  private stopped = true;
+  private started = false;
+  /** Set by stop(): backfills in flight end. (Frames fed without start(), as in a replay, still backfill.) */
+  private stopped = false;
 
   constructor(config: CoinbaseDataConfigInput, deps: CoinbaseDataDeps) {
     this.config = resolveCoinbaseDataConfig(config);
@@ -184,7 +186,8 @@ export class CoinbaseDataClient {
   }
 
   start(): void {
-    if (!this.stopped) return;
+    if (this.started) return;
+    this.started = true;
     this.stopped = false;
     const now = this.clock();
     for (const s of this.streams) this.staleness.watch(s, now);
@@ -195,6 +198,7 @@ export class CoinbaseDataClient {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.started = false;
     clearInterval(this.staleTimer);
     await this.ws.stop();
   }
