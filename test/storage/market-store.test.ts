@@ -3,7 +3,7 @@
  * TRADEWIND_TEST_PG_URL is set). Each run starts from an empty, freshly migrated database or schema.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BarSpec, InstrumentId, MICROS_PER_DAY, UnixMicros } from '../../src/core/index.js';
+import { BarSpec, Instrument, InstrumentId, MICROS_PER_DAY, UnixMicros, Venue } from '../../src/core/index.js';
 import type { Bar } from '../../src/core/index.js';
 import { migrate } from '../../src/infra/db/migrate.js';
 import { BufferedWriter } from '../../src/infra/store/buffered-writer.js';
@@ -34,6 +34,30 @@ for (const backend of sqlBackends()) {
       const again = await migrate(opened.driver);
       expect(again.applied).toEqual([]);
       expect(again.current).toBeGreaterThanOrEqual(4);
+    });
+
+    it('saves instrument definitions, newest wins, and reads them back by venue', async () => {
+      const spec = {
+        id: 'BTCUSDT.BINANCE',
+        kind: 'spot',
+        baseCurrency: 'BTC',
+        quoteCurrency: 'USDT',
+        pricePrecision: 2,
+        sizePrecision: 5,
+        tickSize: '0.01',
+        lotSize: '0.00001',
+        minNotional: '5',
+        takerFee: '0.001',
+      } as const;
+      const btc = Instrument.create(spec);
+      const aapl = Instrument.create({ id: 'AAPL.XNAS', kind: 'equity', baseCurrency: 'AAPL', quoteCurrency: 'USD', pricePrecision: 2, sizePrecision: 0, tickSize: '0.01', lotSize: '1' });
+      await store.saveInstruments([btc, aapl], UnixMicros.of(100));
+      await store.saveInstruments([Instrument.create({ ...spec, takerFee: '0.002' })], UnixMicros.of(50)); // older: ignored
+      expect((await store.instruments()).map((i) => i.toJSON())).toEqual([aapl.toJSON(), btc.toJSON()]);
+      await store.saveInstruments([Instrument.create({ ...spec, takerFee: '0.00075' })], UnixMicros.of(200));
+      const binance = await store.instruments(Venue.parse('BINANCE'));
+      expect(binance.map((i) => [i.id, i.takerFee.toString(), i.tickSize.toString()])).toEqual([['BTCUSDT.BINANCE', '0.00075', '0.01']]);
+      await store.saveInstruments([], UnixMicros.of(300));
     });
 
     it('stores trades exactly and reads them back in time order', async () => {

@@ -1,14 +1,5 @@
-import {
-  AggressorSide,
-  BarSpec,
-  MICROS_PER_DAY,
-  Price,
-  Quantity,
-  UnixMicros,
-} from '../../core/index.js';
-import type { Bar, TradeTick ,
-  InstrumentId,
-  TradeId} from '../../core/index.js';
+import { AggressorSide, BarSpec, Instrument, MICROS_PER_DAY, Price, Quantity, UnixMicros } from '../../core/index.js';
+import type { Bar, InstrumentId, InstrumentSpec, TradeId, TradeTick, Venue } from '../../core/index.js';
 import type { MarketDataStore, PartitionMaintenance, TimeRange, WriteResult } from '../../kernel/ports/market-store.js';
 import type { SqlDriver, SqlTransaction } from '../db/driver.js';
 import { sqlState } from '../db/driver.js';
@@ -308,6 +299,28 @@ export class SqlMarketStore implements MarketDataStore {
     );
     this.remember('bars', days);
     return result;
+  }
+
+  async saveInstruments(instruments: readonly Instrument[], tsUpdated: UnixMicros): Promise<void> {
+    if (instruments.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      for (const i of instruments) {
+        await tx.query(
+          `INSERT INTO instruments AS cur (instrument_id, venue, symbol, definition, ts_updated) VALUES ($1, $2, $3, $4::text::jsonb, $5)
+           ON CONFLICT (instrument_id) DO UPDATE SET definition = excluded.definition, ts_updated = excluded.ts_updated
+           WHERE cur.ts_updated <= excluded.ts_updated`,
+          [i.id, i.venue, i.symbol, JSON.stringify(i.toJSON()), tsUpdated],
+        );
+      }
+    });
+  }
+
+  async instruments(venue?: Venue): Promise<Instrument[]> {
+    const rows = await this.db.query<{ definition: string }>(
+      'SELECT definition::text AS definition FROM instruments WHERE ($1::text IS NULL OR venue = $1) ORDER BY instrument_id',
+      [venue ?? null],
+    );
+    return rows.map((r) => Instrument.create(JSON.parse(r.definition) as InstrumentSpec));
   }
 
   async trades(instrumentId: InstrumentId, range: TimeRange, limit = 1_000_000): Promise<TradeTick[]> {

@@ -1,4 +1,4 @@
-import type { Bar, BarSpec, InstrumentId, TradeTick, UnixMicros } from '../../core/index.js';
+import type { Bar, BarSpec, Instrument, InstrumentId, TradeTick, UnixMicros, Venue } from '../../core/index.js';
 
 /** A half-open time range [from, to) in microseconds. */
 export interface TimeRange {
@@ -19,6 +19,10 @@ export interface WriteResult {
  * larger bars it is configured for (5m, 15m, 1h, 1d by default).
  */
 export interface MarketDataStore {
+  /** Inserts or replaces instrument definitions (the newest `tsUpdated` wins). */
+  saveInstruments(instruments: readonly Instrument[], tsUpdated: UnixMicros): Promise<void>;
+  /** Stored instruments, of one venue or all, by id. */
+  instruments(venue?: Venue): Promise<Instrument[]>;
   insertTrades(trades: readonly TradeTick[]): Promise<WriteResult>;
   insertBars(bars: readonly Bar[]): Promise<WriteResult>;
   /** Trades of one instrument with tsEvent in the range, oldest first (then by trade id). */
