@@ -218,7 +218,8 @@ export async function run(args: string[]): Promise<void> {
   line(['goal (issue 3)', '100,000', '', '', '200', '', '', '']);
   process.stdout.write('* JSON.parse: frames per CPU-second in a tight loop; its percentiles are per call with the same timer as the pipeline\n');
   process.stdout.write(
-    `per window: ${rows.map((r) => `${f(r.rate)} msg/s (sim wrote ${f(r.simRate)}/s at ${r.simSpeed.toFixed(2)}x real time, sim CPU ${(r.simCpu * 100).toFixed(0)}%), p99 ${r.d.p99.toFixed(1)} µs, client process CPU ${(r.cpu * 100).toFixed(0)}%`).join('; ')}\n` +
+    `per window: ${rows.map((r) => `${f(r.rate)} msg/s (sim wrote ${f(r.simRate)}/s at ${r.simSpeed.toFixed(2)}x real time, sim CPU ${(r.simCpu * 100).toFixed(0)}%), p99 ${r.d.p99.toFixed(1)} µs, client process CPU ${(r.cpu * 100).toFixed(0)}% = ${((r.cpu * 1e6) / r.rate).toFixed(1)} CPU-µs per message`).join('; ')}\n` +
+      `client CPU per message (socket, frame decode, parse, kernel, timing) median ${median(rows.map((r) => (r.cpu * 1e6) / r.rate)).toFixed(1)} µs: one free core would carry about ${f(1e6 / median(rows.map((r) => (r.cpu * 1e6) / r.rate)))} msg/s\n` +
       `p99/JSON.parse p99 = ${(median(ds.map((d) => d.p99)) / median(ref.map((d) => d.p99))).toFixed(1)}x; JSON.parse in a tight loop ${batchMicros.toFixed(2)} CPU-µs/frame (${f(parsed)} parses of ${f(sample.length)} captured frames) (checksum ${sink % 7})\n`,
   );
 }
