@@ -190,6 +190,10 @@ interface BookState {
 interface Hold {
   readonly trades: TradeTick[];
   readonly bars: KlineUpdate[];
+  /** A backfill is fetching for this hold. */
+  running: boolean;
+  /** Another hole appeared (e.g. a reconnect) while it ran: fetch once more before releasing. */
+  again: boolean;
 }
 
 const MAX_SNAPSHOT_ATTEMPTS = 10;
@@ -404,16 +408,16 @@ export class BinanceDataClient {
           const b = this.books.get(spec.symbol);
           b?.sync.reset();
         } else if (this.config.backfill && (spec.kind === 'aggTrade' || spec.kind === 'kline')) {
-          this.holds.set(n, { trades: [], bars: [] });
+          this.holdFor(n);
         }
       }
     }
     this.sendSubscribe(conn, 'SUBSCRIBE', names)
-      .then(() => {
-        if (!reconnect) return;
-        for (const n of names) if (this.holds.has(n)) void this.backfill(n);
-      })
-      .catch((err: Error) => this.status({ type: 'error', message: `resubscribe on connection ${conn.id}: ${err.message}` }));
+      .catch((err: Error) => this.status({ type: 'error', message: `resubscribe on connection ${conn.id}: ${err.message}` }))
+      // Even when resubscribing failed (the socket will come back and try again), held events must not wait forever.
+      .finally(() => {
+        if (reconnect) for (const n of names) this.runBackfill(n);
+      });
   }
 
   /** @internal */
@@ -450,8 +454,10 @@ export class BinanceDataClient {
         this.timeOffset.addEvent(m.tsEvent, tsInit);
         const hold = this.holds.get(stream);
         if (hold !== undefined) hold.trades.push(m);
-        else if (kind === 'aggTrade' && this.missedTrades(stream, m)) this.startBackfill(stream, { trades: [m], bars: [] });
-        else this.emitTrade(stream, m);
+        else if (kind === 'aggTrade' && this.missedTrades(stream, m)) {
+          this.holdFor(stream).trades.push(m);
+          this.runBackfill(stream);
+        } else this.emitTrade(stream, m);
         return;
       }
       case 'quote':
@@ -470,8 +476,10 @@ export class BinanceDataClient {
         if (!m.closed) return;
         const hold = this.holds.get(stream);
         if (hold !== undefined) hold.bars.push(m);
-        else if (this.missedBars(stream, m.bar)) this.startBackfill(stream, { trades: [], bars: [m] });
-        else this.emitBar(stream, m.bar);
+        else if (this.missedBars(stream, m.bar)) {
+          this.holdFor(stream).bars.push(m);
+          this.runBackfill(stream);
+        } else this.emitBar(stream, m.bar);
         return;
       }
       case 'control': {
@@ -498,10 +506,22 @@ export class BinanceDataClient {
     return this.config.backfill && last !== undefined && step !== undefined && bar.tsOpen > last + step;
   }
 
-  /** Holds the live events of `stream` while the hole before them is filled over REST. */
-  private startBackfill(stream: string, hold: Hold): void {
-    this.holds.set(stream, hold);
-    void this.backfill(stream);
+  /** The hold of `stream` (created if needed): its live events wait there while REST fills the hole. */
+  private holdFor(stream: string): Hold {
+    let h = this.holds.get(stream);
+    if (h === undefined) {
+      h = { trades: [], bars: [], running: false, again: false };
+      this.holds.set(stream, h);
+    }
+    return h;
+  }
+
+  /** Starts the backfill of a held stream, or asks the running one for another round. */
+  private runBackfill(stream: string): void {
+    const h = this.holds.get(stream);
+    if (h === undefined) return;
+    if (h.running) h.again = true;
+    else void this.backfill(stream, h);
   }
 
   private emitTrade(stream: string, t: TradeTick): void {
@@ -573,20 +593,26 @@ export class BinanceDataClient {
 
   // ---- backfill ----
 
-  private async backfill(stream: string): Promise<void> {
+  private async backfill(stream: string, hold: Hold): Promise<void> {
     const spec = this.specs.get(stream);
-    const hold = this.holds.get(stream);
-    if (spec === undefined || hold === undefined) return;
+    if (spec === undefined) {
+      this.holds.delete(stream);
+      return;
+    }
+    hold.running = true;
     const info = this.lookupFn?.(spec.symbol);
     let count = 0;
     try {
-      if (info !== undefined && spec.kind === 'aggTrade') count = await this.backfillAggTrades(stream, spec.symbol, info);
-      if (info !== undefined && spec.kind === 'kline') count = await this.backfillKlines(stream, spec, info);
+      do {
+        hold.again = false;
+        if (info !== undefined && spec.kind === 'aggTrade') count += await this.backfillAggTrades(stream, spec.symbol, info);
+        if (info !== undefined && spec.kind === 'kline') count += await this.backfillKlines(stream, spec, info);
+      } while (hold.again && !this.stopped);
     } catch (err) {
       this.status({ type: 'error', message: `backfill ${stream}: ${(err as Error).message}` });
     } finally {
       // Live events that waited follow the backfill; duplicates of what REST returned are dropped.
-      this.holds.delete(stream);
+      if (this.holds.get(stream) === hold) this.holds.delete(stream);
       for (const t of hold.trades) this.emitTrade(stream, t);
       for (const k of hold.bars) this.emitBar(stream, k.bar);
       this.status({ type: 'backfill', symbol: spec.symbol, stream, count });
