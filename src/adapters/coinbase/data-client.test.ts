@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BookDeltas, BookSnapshot, QuoteTick, TradeTick } from '../../core/data.js';
@@ -379,5 +380,47 @@ describe('CoinbaseDataClient trade backfill paging (REST stub, frames fed direct
       { venue: 'COINBASE', reason: 'unknown_type', count: 1 },
       { venue: 'COINBASE', reason: 'not_object', count: 1 },
     ]);
+  });
+});
+
+describe('CoinbaseDataClient robustness', () => {
+  it('reports silent streams as stale and replaces a connection on which everything went quiet', async () => {
+    const s = await sim();
+    const { c, seen } = client(s, { data: ['trades'], staleAfterMs: 150, staleCheckEveryMs: 20 });
+    c.start();
+    await until(() => seen.status.some((x) => x.type === 'subscribed'), 'subscribed');
+    // The market does not move: no match and no heartbeat arrives.
+    await until(() => c.connections >= 2, 'reconnect after silence');
+    const stale = seen.status.filter((x) => x.type === 'stale').map((x) => (x as { stream: string }).stream);
+    expect(new Set(stale)).toEqual(new Set(['matches:BTC-USD', 'matches:ETH-USD', 'heartbeat:BTC-USD', 'heartbeat:ETH-USD']));
+    await until(() => seen.status.filter((x) => x.type === 'subscribed').length >= 2, 'resubscribed');
+  });
+
+  it('never throws on arbitrary frames, on either feed', () => {
+    // Random trade ids make gaps: the backfill gets an empty page from a stub, never the real venue.
+    const none = (async () => new Response('[]')) as unknown as typeof fetch;
+    const exchange = new CoinbaseDataClient({ productIds: ['BTC-USD'] }, { env: {}, fetch: none, handlers: {} });
+    const advanced = new CoinbaseDataClient({ feed: 'advanced', productIds: ['BTC-USD'], data: ['trades', 'quotes'] }, { env: {}, handlers: {} });
+    const shapes = fc.oneof(
+      fc.string(),
+      fc.json(),
+      fc.record({ type: fc.constantFrom('match', 'ticker', 'snapshot', 'l2update', 'heartbeat', 'subscriptions', 'error'), product_id: fc.constantFrom('BTC-USD', 'x'), trade_id: fc.anything(), price: fc.anything(), size: fc.anything(), side: fc.anything(), time: fc.anything(), bids: fc.anything(), changes: fc.anything(), sequence: fc.anything() }).map((o) => JSON.stringify(o)),
+      fc.record({ channel: fc.constantFrom('market_trades', 'ticker', 'l2_data', 'heartbeats', 'subscriptions', 'zzz'), sequence_num: fc.nat(), timestamp: fc.constant(ts), events: fc.anything() }).map((o) => JSON.stringify(o)),
+    );
+    fc.assert(
+      fc.property(shapes, (text) => {
+        exchange.onFrame(text);
+        advanced.onFrame(text);
+      }),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const r = parseRestTrades(text, 'BTC-USD', 1 as never);
+        if (r.ok) expect(r.value).toEqual([]);
+        const p = parseProducts(text);
+        if (p.ok) expect(p.value).toEqual([]);
+      }),
+    );
   });
 });
