@@ -1,4 +1,8 @@
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { archiveText, parseBinanceArchive, type BinanceArchiveKind } from '../../adapters/historical/binance-archive.js';
+import { parsePolygonAggs } from '../../adapters/historical/polygon-aggs.js';
+import type { RowRejection } from '../../adapters/historical/rejection.js';
 import { parseArgs } from 'node:util';
 import { AggressorSide, BarSpec, InstrumentId, ParseError, TradeId, UnixMicros } from '../../core/index.js';
 import type { Bar, TradeTick } from '../../core/index.js';
@@ -9,7 +13,7 @@ import { ExitCode, UsageError } from '../command.js';
 import { BARS_SCHEMA, BadRows, CsvInputError, CsvRowError, TRADES_SCHEMA, openCsv, readBarRow, scanDecimals } from '../csv/index.js';
 import type { CsvRow } from '../csv/index.js';
 
-const help = `Usage: tradewind data import --venue csv --kind <trades|bars> --instrument <id> [--spec <1m|1d|...>] <files...>
+const help = `Usage: tradewind data import --venue <csv|binance|binance-futures|polygon> --kind <trades|bars> [--instrument <id>] [--spec <1m|1d|...>] <files...>
 
 Imports trades or bars from files into the database (PGlite under $TRADEWIND_HOME, default ./var;
 PostgreSQL when TRADEWIND_DATABASE_URL is set).
@@ -27,10 +31,17 @@ Formats (--venue csv, the CSV contracts of \`tradewind bars\`):
           epoch milliseconds; needs --spec
 Prices and sizes are stored exactly, at the largest number of decimals found in the file's column.
 
+Formats (--venue binance | binance-futures, the Binance public data archive, .zip or the .csv inside):
+  trades  <SYMBOL>-trades-<date> or <SYMBOL>-aggTrades-<date> files (told by the name); with or
+          without a header row; millisecond or microsecond timestamps
+  bars    <SYMBOL>-<interval>-<date> kline files; the spec comes from the name unless --spec is given
+  The instrument defaults to <SYMBOL>.BINANCE (BINANCE_FUTURES for futures) from the file name.
+Formats (--venue polygon): bars from a REST aggregates response (JSON); needs --instrument and --spec.
+
 Options:
-  --venue <csv>           input format (venue archive formats: see docs/storage.md)
+  --venue <format>        csv | binance | binance-futures | polygon
   --kind <trades|bars>    what the files hold (required)
-  --instrument <id>       instrument id SYMBOL.VENUE, e.g. BTCUSDT.BINANCE (required for csv)
+  --instrument <id>       instrument id SYMBOL.VENUE, e.g. BTCUSDT.BINANCE (required for csv and polygon)
   --spec <spec>           bar spec of the file, e.g. 1m, 1h, 1d (required for bars)
 
 Output: one line per file: file, rows read, rows inserted (new), rows already present.
@@ -79,6 +90,9 @@ class RowErrors extends BadRows {
 }
 
 class FileRejected extends Error {}
+
+/** A venue file that cannot be read at all (not JSON, not a zip, misnamed). */
+class UnreadableFile extends Error {}
 
 async function* tradeBatches(path: string, display: string, instrumentId: InstrumentId, errors: RowErrors): AsyncGenerator<TradeTick[]> {
   const precision = await scanDecimals(path, display, TRADES_SCHEMA, ['price', 'size']);
@@ -166,6 +180,51 @@ async function* barBatches(path: string, display: string, instrumentId: Instrume
   if (batch.length > 0) yield batch;
 }
 
+/** What a venue file holds, from the archive's file naming: BTCUSDT-trades-2024-01-01, BTCUSDT-1m-2024-01-01. */
+function binanceFileKind(file: string): { symbol: string; kind: BinanceArchiveKind; interval?: string } | undefined {
+  const name = basename(file).replace(/\.(zip|csv)$/i, '');
+  const m = /^([A-Z0-9]+)-(trades|aggTrades|\d+[smhdwM])-\d{4}-\d{2}(?:-\d{2})?$/.exec(name);
+  if (m === null) return undefined;
+  if (m[2] === 'trades' || m[2] === 'aggTrades') return { symbol: m[1], kind: m[2] };
+  return { symbol: m[1], kind: 'klines', interval: m[2] };
+}
+
+interface VenueFile {
+  readonly trades?: TradeTick[];
+  readonly bars?: Bar[];
+  readonly rejected: readonly RowRejection[];
+}
+
+async function loadVenueFile(venue: string, kind: 'trades' | 'bars', path: string, file: string, instrument: InstrumentId | undefined, spec: BarSpec | undefined): Promise<VenueFile> {
+  const bytes = await readFile(path);
+  if (venue === 'polygon') {
+    let body: unknown;
+    try {
+      body = JSON.parse(bytes.toString('utf8'));
+    } catch (err) {
+      throw new UnreadableFile(`${file}: not valid JSON: ${(err as Error).message}`);
+    }
+    const r = parsePolygonAggs(body, { instrumentId: instrument as InstrumentId, interval: BarSpec.toString(spec as BarSpec) });
+    return { bars: r.events, rejected: r.rejected };
+  }
+  const what = binanceFileKind(file);
+  if (what === undefined) throw new UnreadableFile(`${file}: not named like a Binance archive file (SYMBOL-trades-DATE, SYMBOL-aggTrades-DATE or SYMBOL-1m-DATE)`);
+  if ((kind === 'bars') !== (what.kind === 'klines')) throw new UnreadableFile(`${file}: holds ${what.kind}, not ${kind}`);
+  const instrumentId = instrument ?? InstrumentId.of(what.symbol, venue === 'binance' ? 'BINANCE' : 'BINANCE_FUTURES');
+  const text = archiveText(bytes, file);
+  if (what.kind === 'klines') {
+    const interval = spec === undefined ? (what.interval as string) : BarSpec.toString(spec);
+    const r = parseBinanceArchive('klines', text, { instrumentId, interval });
+    return { bars: r.events, rejected: r.rejected };
+  }
+  const r = parseBinanceArchive(what.kind, text, { instrumentId });
+  return { trades: r.events, rejected: r.rejected };
+}
+
+async function* inBatches<T>(items: readonly T[]): AsyncGenerator<T[]> {
+  for (let i = 0; i < items.length; i += BATCH) yield items.slice(i, i + BATCH);
+}
+
 async function run(argv: readonly string[], io: CommandIo): Promise<number> {
   let parsed;
   try {
@@ -183,22 +242,23 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   const { values, positionals: files } = parsed;
-  if (values.venue === undefined) throw new UsageError('--venue is required (csv)');
-  if (values.venue !== 'csv') {
-    throw new UsageError(`--venue ${values.venue}: only the generic csv format is supported so far (see docs/storage.md)`);
-  }
+  const venue = values.venue;
+  if (venue === undefined) throw new UsageError('--venue is required (csv, binance, binance-futures or polygon)');
+  if (!['csv', 'binance', 'binance-futures', 'polygon'].includes(venue)) throw new UsageError(`--venue must be csv, binance, binance-futures or polygon, got ${venue}`);
   if (values.kind !== 'trades' && values.kind !== 'bars') throw new UsageError('--kind must be trades or bars');
-  if (values.instrument === undefined) throw new UsageError('--instrument <SYMBOL.VENUE> is required for --venue csv');
-  let instrumentId: InstrumentId;
+  if (values.instrument === undefined && (venue === 'csv' || venue === 'polygon')) throw new UsageError(`--instrument <SYMBOL.VENUE> is required for --venue ${venue}`);
+  if (venue === 'polygon' && values.kind !== 'bars') throw new UsageError('--venue polygon imports bars (REST aggregates)');
+  let instrumentId: InstrumentId | undefined;
   let spec: BarSpec | undefined;
   try {
-    instrumentId = InstrumentId.parse(values.instrument);
+    if (values.instrument !== undefined) instrumentId = InstrumentId.parse(values.instrument);
     if (values.spec !== undefined) spec = BarSpec.parse(values.spec);
   } catch (err) {
     if (err instanceof ParseError) throw new UsageError(err.message);
     throw err;
   }
-  if (values.kind === 'bars' && spec === undefined) throw new UsageError('--spec is required for bars (e.g. 1m, 1d)');
+  if (values.kind === 'bars' && spec === undefined && venue !== 'binance' && venue !== 'binance-futures') throw new UsageError('--spec is required for bars (e.g. 1m, 1d)');
+  if (spec !== undefined && !BarSpec.isTimeBased(spec)) throw new UsageError('--spec must be a time bar spec (1m, 1h, 1d...)');
   if (values.kind === 'trades' && spec !== undefined) throw new UsageError('--spec applies to bars only');
   if (files.length === 0) throw new UsageError('no input files given');
 
@@ -211,15 +271,31 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
       const path = resolve(io.cwd, file);
       const errors = new RowErrors();
       try {
-        const result =
-          values.kind === 'trades'
-            ? await store.importTrades(tradeBatches(path, file, instrumentId, errors))
-            : await store.importBars(barBatches(path, file, instrumentId, spec as BarSpec, errors));
+        let result;
+        if (venue === 'csv') {
+          result =
+            values.kind === 'trades'
+              ? await store.importTrades(tradeBatches(path, file, instrumentId as InstrumentId, errors))
+              : await store.importBars(barBatches(path, file, instrumentId as InstrumentId, spec as BarSpec, errors));
+        } else {
+          let loaded: VenueFile;
+          try {
+            loaded = await loadVenueFile(venue, values.kind, path, file, instrumentId, spec);
+          } catch (err) {
+            if (err instanceof ParseError) throw new UnreadableFile(`${file}: ${err.message}`);
+            if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UnreadableFile(`${file}: no such file`);
+            throw err;
+          }
+          for (const r of loaded.rejected) if (errors.messages.length < MAX_REPORTED) errors.messages.push(`${file}: line ${r.line}: ${r.reason}`);
+          errors.count += loaded.rejected.length;
+          if (loaded.rejected.length > 0) throw new FileRejected();
+          result = loaded.trades !== undefined ? await store.importTrades(inBatches(loaded.trades)) : await store.importBars(inBatches(loaded.bars ?? []));
+        }
         io.stdout.write(`${file}: ${result.received} rows, ${result.inserted} inserted, ${result.received - result.inserted} already present\n`);
       } catch (err) {
-        if (!(err instanceof FileRejected) && !(err instanceof CsvInputError)) throw err;
+        if (!(err instanceof FileRejected) && !(err instanceof CsvInputError) && !(err instanceof UnreadableFile)) throw err;
         failed++;
-        if (err instanceof CsvInputError) io.stderr.write(`${err.message}\n`);
+        if (err instanceof CsvInputError || err instanceof UnreadableFile) io.stderr.write(`${err.message}\n`);
         for (const m of errors.messages) io.stderr.write(`${m}\n`);
         if (errors.count > errors.messages.length) io.stderr.write(`... and ${errors.count - errors.messages.length} more bad rows\n`);
         io.stderr.write(`${file}: rejected, nothing imported${errors.count > 0 ? ` (${errors.count} bad row${errors.count === 1 ? '' : 's'})` : ''}\n`);
