@@ -3,9 +3,12 @@
  * in the registry on one seeded series (default one million bars), side by side with trading-signals
  * (streaming, `add`) and TA-Lib (batch C through the `talib` binding, timed per full-series call and converted
  * to updates/s), plus a bare Float64Array loop of the EMA and SMA arithmetic as the JavaScript limit.
- * Each figure is the median of R runs (default 5) after one warm-up run. Every loop is a separately compiled
+ * Each figure is the median of R runs (default 5) after one warm-up run. The GCs column counts garbage
+ * collections (fewest of three more runs) of ours / the registry adapter / trading-signals: 0 means no allocation per
+ * update (the peer's count shows that allocation does show up). Every loop is a separately compiled
  * function so that one indicator's call site never turns megamorphic through another's classes.
  */
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import * as ts from 'trading-signals';
 import {
   Adx,
@@ -155,6 +158,26 @@ function rates(points: number, runs: number, contenders: Record<string, () => ()
   return out;
 }
 
+/** Start times of garbage collections, to count those that fall inside a run (allocation per update shows as GCs). */
+const gcStarts: number[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcStarts.push(entry.startTime);
+}).observe({ entryTypes: ['gc'] });
+
+/** The fewest GCs in three runs: a collection of earlier garbage can fall into any one run, allocation per update into all. */
+async function gcsDuring(prepare: () => () => unknown): Promise<number> {
+  let fewest = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < 3; k++) {
+    const go = prepare();
+    const t0 = performance.now();
+    go();
+    const t1 = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 100)); // GC entries arrive asynchronously, not within a tick
+    fewest = Math.min(fewest, gcStarts.filter((t) => t >= t0 && t <= t1).length);
+  }
+  return fewest;
+}
+
 function bareEma(input: Float64Array, period: number): number {
   const k = 2 / (period + 1);
   let sum = 0;
@@ -212,7 +235,8 @@ export async function run(args: string[]): Promise<void> {
   const out = new Float64Array(8);
   process.stdout.write(`indicators: ${points.toLocaleString('en')} bars, median of ${runs} runs, updates per second of CPU time (M = million)\n`);
   process.stdout.write(`node ${process.version}; "ours" = streaming class, "registry" = the same through parseIndicatorSpec's bar adapter\n\n`);
-  const header = ['indicator', 'ours', 'registry', 'trading-signals', 'ours/ts', 'talib', 'ours/talib', 'bare loop', 'ours/bare', 'peer note'];
+  const header = ['indicator', 'ours', 'registry', 'trading-signals', 'ours/ts', 'talib', 'ours/talib', 'bare loop', 'ours/bare', 'GCs', 'peer note'];
+  const allocating: string[] = [];
   const rows: string[][] = [header];
   const summary: { name: string; ours: number; peer?: number; bare?: number }[] = [];
 
@@ -265,9 +289,13 @@ export async function run(args: string[]): Promise<void> {
     if (process.env.BENCH_SKIP !== undefined) for (const k of process.env.BENCH_SKIP.split(',')) delete contenders[k];
     // TA-Lib runs on its own: its megabytes of arrays per call would otherwise load the streaming runs' GC.
     const r = { ...rates(points, runs, contenders), ...rates(points, runs, talibContender) };
+    const oursGcs = `${await gcsDuring(contenders.ours)}/${await gcsDuring(contenders.registry)}`;
+    if (oursGcs !== '0/0') allocating.push(`${name} (${oursGcs})`);
+    // The peer's count shows that the counter does see allocation where there is some.
+    const gcs = `${oursGcs}/${contenders.peer === undefined ? '-' : await gcsDuring(contenders.peer)}`;
     const { ours, registry, peer, talib, bare } = r as { ours: number; registry: number; peer?: number; talib?: number; bare?: number };
     const spec = `${name}(${params.join(',')})`;
-    rows.push([spec, fmt(ours), fmt(registry), fmt(peer), ratio(ours, peer), fmt(talib), ratio(ours, talib), fmt(bare), ratio(ours, bare), note]);
+    rows.push([spec, fmt(ours), fmt(registry), fmt(peer), ratio(ours, peer), fmt(talib), ratio(ours, talib), fmt(bare), ratio(ours, bare), gcs, note]);
     summary.push({ name: spec, ours, peer, bare });
     process.stderr.write(`.`);
   }
@@ -277,5 +305,6 @@ export async function run(args: string[]): Promise<void> {
   const slower = summary.filter((x) => x.peer !== undefined && x.ours < x.peer).map((x) => x.name);
   const bareMiss = summary.filter((x) => x.bare !== undefined && x.ours * 2 < x.bare).map((x) => x.name);
   process.stdout.write(`\ngoal: faster than trading-signals on every indicator: ${slower.length === 0 ? 'met' : `NOT met for ${slower.join(', ')}`}\n`);
+  process.stdout.write(`no allocation per update (GCs during one run of ours/registry = 0/0): ${allocating.length === 0 ? 'yes, for every indicator' : `NO for ${allocating.join(', ')}`}\n`);
   process.stdout.write(`goal: within 2x of the bare loop (EMA, SMA): ${bareMiss.length === 0 ? 'met' : `NOT met for ${bareMiss.join(', ')}`}\n`);
 }

@@ -1,6 +1,6 @@
 /**
  * Shared plumbing for streaming indicators: the null-until-ready result, `resultOrThrow` and parameter checks.
- * Subclasses keep their state in fields and ring buffers and set `value`/`ready` in `update`.
+ * Subclasses keep their state in fields and ring buffers and set `value`/`ready` in `push`.
  */
 import { TradewindError } from '../../core/errors.js';
 import type { StreamingIndicator } from './indicator.js';
@@ -32,7 +32,20 @@ export abstract class ScalarIndicator implements StreamingIndicator<number, numb
   protected value = Number.NaN;
   protected ready = false;
 
-  abstract update(input: number): number | null;
+  /**
+   * Updates with one input and says whether a value is ready (then in `result`). Hot loops and adapters use this:
+   * a boolean return never allocates, while a double returned from a call that is not inlined is boxed.
+   */
+  abstract push(input: number): boolean;
+
+  update(input: number): number | null {
+    return this.push(input) ? this.value : null;
+  }
+
+  /** The latest value, NaN while warming up (no null check, no allocation). */
+  get current(): number {
+    return this.value;
+  }
 
   get result(): number | null {
     return this.ready ? this.value : null;
@@ -98,8 +111,7 @@ export abstract class RecordIndicator<TIn, TOut extends object> implements Strea
 export function runBatch(indicator: ScalarIndicator, input: Float64Array): Float64Array {
   const out = new Float64Array(input.length);
   for (let i = 0; i < input.length; i++) {
-    const v = indicator.update(input[i]);
-    out[i] = v === null ? Number.NaN : v;
+    out[i] = indicator.push(input[i]) ? indicator.current : Number.NaN;
   }
   return out;
 }

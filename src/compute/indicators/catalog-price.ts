@@ -43,9 +43,10 @@ function scalar(name: string, description: string, params: Params, make: (p: num
       return {
         lookback: ind.lookback,
         update(bar: Ohlcv, out: Float64Array, offset: number): boolean {
-          const v = ind.update(bar.close);
-          out[offset] = v === null ? Number.NaN : v;
-          return v !== null;
+          // push + current rather than update: no boxed double even when the call is not inlined.
+          const ready = ind.push(bar.close);
+          out[offset] = ready ? ind.current : Number.NaN;
+          return ready;
         },
         reset(): void {
           ind.reset();

@@ -20,12 +20,12 @@ export class DEMA extends ScalarIndicator {
     this.ema2 = new EmaState(period);
   }
 
-  update(x: number): number | null {
-    if (!this.ema1.push(x)) return null;
-    if (!this.ema2.push(this.ema1.value)) return null;
+  push(x: number): boolean {
+    if (!this.ema1.push(x)) return false;
+    if (!this.ema2.push(this.ema1.value)) return false;
     this.value = 2 * this.ema1.value - this.ema2.value;
     this.ready = true;
-    return this.value;
+    return true;
   }
 
   protected clear(): void {

@@ -19,16 +19,16 @@ export class EMA extends ScalarIndicator {
     this.k = 2 / (period + 1);
   }
 
-  update(x: number): number | null {
+  push(x: number): boolean {
     if (this.ready) {
       this.value = (x - this.value) * this.k + this.value;
-      return this.value;
+      return true;
     }
     this.sum += x;
-    if (++this.count < this.period) return null;
+    if (++this.count < this.period) return false;
     this.value = this.sum / this.period;
     this.ready = true;
-    return this.value;
+    return true;
   }
 
   protected clear(): void {

@@ -27,13 +27,13 @@ export class KAMA extends ScalarIndicator {
     this.window = new Float64Ring(period);
   }
 
-  update(x: number): number | null {
+  push(x: number): boolean {
     const w = this.window;
     if (!w.isFull) {
       if (w.length > 0) this.sumRoc += Math.abs(this.prev - x);
       w.push(x);
       this.prev = x;
-      return null;
+      return false;
     }
     const old = w.push(x); // x[t - period]
     // TA-Lib drops the oldest difference before adding the newest; the order matters for its float drift.
@@ -49,7 +49,7 @@ export class KAMA extends ScalarIndicator {
     this.ready = true;
     this.trailing = old;
     this.prev = x;
-    return this.value;
+    return true;
   }
 
   protected clear(): void {

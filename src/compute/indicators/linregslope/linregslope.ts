@@ -34,7 +34,7 @@ export class LinRegSlope extends ScalarIndicator {
     this.divisor = this.sumX * this.sumX - period * sumXSqr;
   }
 
-  update(x: number): number | null {
+  push(x: number): boolean {
     const p = this.period;
     const w = this.window;
     const old = w[this.head];
@@ -43,7 +43,7 @@ export class LinRegSlope extends ScalarIndicator {
     if (this.count < p) {
       this.sumXY += this.sumY;
       this.sumY += x;
-      if (++this.count < p) return null;
+      if (++this.count < p) return false;
     } else if (++this.sinceResync === p) {
       this.resync();
     } else {
@@ -52,7 +52,7 @@ export class LinRegSlope extends ScalarIndicator {
     }
     this.value = (p * this.sumXY - this.sumX * this.sumY) / this.divisor;
     this.ready = true;
-    return this.value;
+    return true;
   }
 
   /** Recomputes the sums from the window, oldest first, as TA-Lib does for every output. */

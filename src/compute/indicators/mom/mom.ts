@@ -15,14 +15,14 @@ export class MOM extends ScalarIndicator {
     this.window = new Float64Ring(period);
   }
 
-  update(x: number): number | null {
+  push(x: number): boolean {
     if (!this.window.isFull) {
       this.window.push(x);
-      return null;
+      return false;
     }
     this.value = x - this.window.push(x);
     this.ready = true;
-    return this.value;
+    return true;
   }
 
   protected clear(): void {

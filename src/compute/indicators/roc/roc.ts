@@ -15,15 +15,15 @@ export class ROC extends ScalarIndicator {
     this.window = new Float64Ring(period);
   }
 
-  update(x: number): number | null {
+  push(x: number): boolean {
     if (!this.window.isFull) {
       this.window.push(x);
-      return null;
+      return false;
     }
     const old = this.window.push(x);
     this.value = old !== 0 ? (x / old - 1.0) * 100.0 : 0;
     this.ready = true;
-    return this.value;
+    return true;
   }
 
   protected clear(): void {

@@ -22,7 +22,7 @@ export class RSI extends ScalarIndicator {
     this.lookback = period;
   }
 
-  update(x: number): number | null {
+  push(x: number): boolean {
     const p = this.period;
     if (this.ready) {
       const d = x - this.prev;
@@ -35,23 +35,23 @@ export class RSI extends ScalarIndicator {
       this.gain = gain /= p;
       const sum = gain + loss;
       this.value = -EPSILON < sum && sum < EPSILON ? 0 : 100 * (gain / sum);
-      return this.value;
+      return true;
     }
     if (this.count++ === 0) {
       this.prev = x;
-      return null;
+      return false;
     }
     const d = x - this.prev;
     this.prev = x;
     if (d < 0) this.loss -= d;
     else this.gain += d;
-    if (this.count <= p) return null;
+    if (this.count <= p) return false;
     this.loss /= p;
     this.gain /= p;
     const sum = this.gain + this.loss;
     this.value = -EPSILON < sum && sum < EPSILON ? 0 : 100 * (this.gain / sum);
     this.ready = true;
-    return this.value;
+    return true;
   }
 
   protected clear(): void {

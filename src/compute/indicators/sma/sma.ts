@@ -20,16 +20,16 @@ export class SMA extends ScalarIndicator {
     this.window = new Float64Ring(period - 1);
   }
 
-  update(x: number): number | null {
+  push(x: number): boolean {
     this.sum += x;
     if (!this.window.isFull) {
       this.window.push(x);
-      return null;
+      return false;
     }
     this.value = this.sum / this.period;
     this.ready = true;
     this.sum -= this.window.push(x);
-    return this.value;
+    return true;
   }
 
   protected clear(): void {

@@ -27,12 +27,12 @@ export class StdDev extends ScalarIndicator {
     this.window = new Float64Ring(period - 1);
   }
 
-  update(x: number): number | null {
+  push(x: number): boolean {
     this.sum += x;
     this.sumSq += x * x;
     if (!this.window.isFull) {
       this.window.push(x);
-      return null;
+      return false;
     }
     const mean = this.sum / this.period;
     const meanSq = this.sumSq / this.period;
@@ -42,7 +42,7 @@ export class StdDev extends ScalarIndicator {
     const variance = meanSq - mean * mean;
     this.value = variance < EPSILON ? 0 : Math.sqrt(variance) * this.nbDev;
     this.ready = true;
-    return this.value;
+    return true;
   }
 
   protected clear(): void {

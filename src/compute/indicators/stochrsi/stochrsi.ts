@@ -49,8 +49,8 @@ export class StochRSI extends RecordIndicator<number, StochRsiResult> {
   }
 
   update(x: number): Readonly<StochRsiResult> | null {
-    const r = this.rsi.update(x);
-    if (r === null) return null;
+    if (!this.rsi.push(x)) return null;
+    const r = this.rsi.current;
     const cap = this.fastK;
     const seq = this.seq++;
     const expired = seq - cap; // sequence numbers <= expired are outside the window

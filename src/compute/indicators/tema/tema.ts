@@ -22,13 +22,13 @@ export class TEMA extends ScalarIndicator {
     this.ema3 = new EmaState(period);
   }
 
-  update(x: number): number | null {
-    if (!this.ema1.push(x)) return null;
-    if (!this.ema2.push(this.ema1.value)) return null;
-    if (!this.ema3.push(this.ema2.value)) return null;
+  push(x: number): boolean {
+    if (!this.ema1.push(x)) return false;
+    if (!this.ema2.push(this.ema1.value)) return false;
+    if (!this.ema3.push(this.ema2.value)) return false;
     this.value = this.ema3.value + (3 * this.ema1.value - 3 * this.ema2.value);
     this.ready = true;
-    return this.value;
+    return true;
   }
 
   protected clear(): void {

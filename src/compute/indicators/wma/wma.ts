@@ -22,13 +22,13 @@ export class WMA extends ScalarIndicator {
     this.window = new Float64Ring(period);
   }
 
-  update(x: number): number | null {
+  push(x: number): boolean {
     const w = this.window;
     if (w.length < this.lookback) {
       w.push(x);
       this.periodSub += x;
       this.periodSum += x * w.length;
-      return null;
+      return false;
     }
     // The ring holds the window; what it evicts is TA-Lib's trailing value (0 on the first full window).
     const trailing = w.push(x);
@@ -38,7 +38,7 @@ export class WMA extends ScalarIndicator {
     this.value = this.periodSum / this.divider;
     this.ready = true;
     this.periodSum -= this.periodSub;
-    return this.value;
+    return true;
   }
 
   protected clear(): void {
