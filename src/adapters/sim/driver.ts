@@ -17,6 +17,12 @@ export interface DriverOptions {
   /** Simulated time advanced per slice when running as fast as possible (µs). */
   readonly sliceUs?: number;
   readonly wallNowMs?: () => number;
+  /**
+   * Most simulated time one real-time tick may advance (µs; default 100 ms x speed). A simulator that cannot
+   * keep up then falls behind real time instead of catching up in ever longer bursts, which would starve its
+   * sockets (clients see stalls and disconnects, and the overload feeds itself).
+   */
+  readonly maxStepUs?: number;
   /** Stops the driver when simulated time reaches this (replay end). */
   readonly untilUs?: number;
   readonly onEnd?: () => void;
@@ -58,8 +64,9 @@ export class ClockDriver {
     const wall0 = wall();
     const sim0 = this.target.nowUs;
     const speed = this.opts.speed;
+    const maxStep = this.opts.maxStepUs ?? Math.max(1, Math.floor(100_000 * speed));
     this.timer = setInterval(() => {
-      const t = Math.min(until, sim0 + Math.floor((wall() - wall0) * 1000 * speed));
+      const t = Math.min(until, sim0 + Math.floor((wall() - wall0) * 1000 * speed), this.target.nowUs + maxStep);
       this.target.advanceTo(t);
       if (t >= until) {
         this.stop();
