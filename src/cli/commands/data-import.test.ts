@@ -125,7 +125,8 @@ describe('tradewind data import / export, db migrate / maintain (PGlite under $T
   it('reports bad usage with exit code 2', async () => {
     const cases: [string[], RegExp][] = [
       [['data', 'import', '--kind', 'trades', 'x.csv'], /--venue is required/],
-      [['data', 'import', '--venue', 'binance', '--kind', 'trades', 'x.csv'], /only the generic csv/],
+      [['data', 'import', '--venue', 'kraken', '--kind', 'trades', 'x.csv'], /--venue must be csv, binance, binance-futures or polygon/],
+      [['data', 'import', '--venue', 'binance', '--kind', 'trades', 'x.csv'], /x\.csv: no such file/],
       [['data', 'import', '--venue', 'csv', '--kind', 'ticks', 'x.csv'], /--kind must be trades or bars/],
       [['data', 'import', '--venue', 'csv', '--kind', 'trades', 'x.csv'], /--instrument/],
       [['data', 'import', '--venue', 'csv', '--kind', 'trades', '--instrument', 'BAD', 'x.csv'], /InstrumentId/],
