@@ -1,3 +1,4 @@
 export * from './market-store.js';
 export * from './hot-cache.js';
 export * from './trading-store.js';
+export * from './api-key-store.js';
