@@ -55,39 +55,8 @@ export abstract class ScalarHlcvIndicator<TIn> implements StreamingIndicator<TIn
   protected abstract clear(): void;
 }
 
-/**
- * A streaming indicator with several numbers out. The result record is one object updated in place, so
- * that an update allocates nothing: copy it if you keep it past the next update.
- */
-export abstract class RecordHlcvIndicator<TIn, TOut extends object> implements StreamingIndicator<TIn, Readonly<TOut>> {
-  abstract readonly name: string;
-  abstract readonly lookback: number;
-  protected ready = false;
-
-  constructor(protected readonly out: TOut) {}
-
-  abstract update(input: TIn): Readonly<TOut> | null;
-
-  get result(): Readonly<TOut> | null {
-    return this.ready ? this.out : null;
-  }
-
-  get isReady(): boolean {
-    return this.ready;
-  }
-
-  resultOrThrow(): Readonly<TOut> {
-    if (!this.ready) throw new NotWarmedUpError(this.name);
-    return this.out;
-  }
-
-  reset(): void {
-    this.ready = false;
-    this.clear();
-  }
-
-  protected abstract clear(): void;
-}
+/** Several numbers out, one record updated in place: the same class the price indicators use. */
+export { RecordIndicator as RecordHlcvIndicator } from '../base.js';
 
 /** One reusable bar for batch functions, so that driving a streaming indicator over columns allocates nothing per bar. */
 export interface MutableOhlcv {
