@@ -2,3 +2,4 @@ export * from './market-store.js';
 export * from './hot-cache.js';
 export * from './trading-store.js';
 export * from './api-key-store.js';
+export * from './feature-store.js';
