@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line that any CI reader understands.
+    reporters: ['default', 'json'],
+    outputFile: { json: './coverage/vitest-results.json' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     coverage: {
