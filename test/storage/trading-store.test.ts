@@ -216,6 +216,16 @@ for (const backend of sqlBackends()) {
         expect(await store.orderEvents(cid('OD-2'))).toEqual([]);
         await expect(store.appendOrderEvents([{ seq: -1, event: order.init }])).rejects.toThrow(/seq/);
       });
+
+      it('names the order whose stored payload no longer decodes', async () => {
+        const init = encodeOrderEvent(orderFx.makeOrder({ clientOrderId: cid('OE-1') }).init);
+        await opened.driver.query(
+          `INSERT INTO order_events (client_order_id, seq, event_type, payload, ts_event) VALUES ('OE-1', 0, 'OrderInitialized', $1::text::jsonb, 1)`,
+          [JSON.stringify({ ...init, quantity: 'ten' })],
+        );
+        await expect(store.loadOrder(cid('OE-1'))).rejects.toThrow(/OE-1.*quantity/);
+        await expect(store.orderEvents(cid('OE-1'))).rejects.toBeInstanceOf(OrderReplayError);
+      });
     });
 
     it('keeps the newest snapshot per position and finds the latest per account and instrument', async () => {
