@@ -439,8 +439,10 @@ export class BinanceSimulator implements MarketListener {
     }
     const max = this.opts.maxStreamsPerConnection ?? 1024;
     if (names.length > max) return reject(socket, 400, `Too many streams: at most ${max} per connection`);
-    for (const n of names) if (parseStream(n, this.kind) === undefined) return reject(socket, 400, `Invalid stream name ${n}`);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, names, combined));
+    // Binance opens the connection even when a path segment is no stream (clients such as ccxt connect to
+    // `/ws/0` and SUBSCRIBE afterwards); such names are ignored, not refused.
+    const streams = names.filter((n) => parseStream(n, this.kind) !== undefined);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, streams, combined));
   }
 
   private onConnection(ws: WebSocket, names: readonly string[], combined: boolean): void {
