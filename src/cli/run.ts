@@ -2,6 +2,11 @@ import type { Command, CommandIo } from './command.js';
 import { ExitCode, UsageError } from './command.js';
 import { commands as allCommands } from './commands/index.js';
 
+function isParseArgsError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
 function topHelp(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length), 4);
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
@@ -43,8 +48,9 @@ export async function runCli(argv: readonly string[], io: CommandIo, commands: r
   try {
     return await command.run(args, io);
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr.write(`tradewind ${command.name}: ${err.message}\n`);
+    // An unknown or malformed option from node:util parseArgs is bad usage too, whichever command parsed it.
+    if (err instanceof UsageError || isParseArgsError(err)) {
+      io.stderr.write(`tradewind ${command.name}: ${(err as Error).message}\n`);
       return ExitCode.BadInput;
     }
     throw err;

@@ -121,21 +121,18 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
   return ExitCode.Ok;
 }
 
+/** Option errors from parseArgs become exit code 2 in runCli. */
 function parseArgsOrUsage(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      options: {
-        input: { type: 'string' },
-        interval: { type: 'string' },
-        output: { type: 'string' },
-        'skip-bad': { type: 'boolean' },
-        flat: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  return parseArgs({
+    args: [...argv],
+    options: {
+      input: { type: 'string' },
+      interval: { type: 'string' },
+      output: { type: 'string' },
+      'skip-bad': { type: 'boolean' },
+      flat: { type: 'boolean' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
 }
