@@ -9,6 +9,14 @@ import { NotWarmedUpError } from './indicator.js';
 /** An indicator parameter outside the range TA-Lib accepts, or the wrong number of parameters. */
 export class IndicatorParameterError extends TradewindError {}
 
+/** Parameter values completed with the definition's defaults; more values than parameters is an error. */
+export function resolveParams(name: string, params: readonly (readonly [string, number])[], values: readonly number[]): number[] {
+  if (values.length > params.length) {
+    throw new IndicatorParameterError(`${name} takes at most ${params.length} parameters (${params.map(([p]) => p).join(', ') || 'none'}), got ${values.length}`);
+  }
+  return params.map(([, d], i) => (i < values.length ? values[i] : d));
+}
+
 /** Checks an integer period against TA-Lib's accepted range (most periods start at 2). */
 export function checkPeriod(indicator: string, param: string, value: number, min = 2, max = 100_000): number {
   if (!Number.isSafeInteger(value) || value < min || value > max) {

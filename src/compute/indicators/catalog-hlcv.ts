@@ -5,7 +5,7 @@
  */
 import type { BarIndicator, IndicatorDefinition } from './definition.js';
 import type { Ohlcv, StreamingIndicator } from './indicator.js';
-import { IndicatorParameterError } from './hlcv-shared/base.js';
+import { resolveParams } from './base.js';
 import type { ScalarHlcvIndicator } from './hlcv-shared/base.js';
 import { Adx, MinusDi, PlusDi } from './adx/adx.js';
 import type { AdxResult } from './adx/adx.js';
@@ -29,13 +29,6 @@ import { MICROS_PER_MINUTE } from '../../core/time.js';
 
 type Params = readonly (readonly [string, number])[];
 
-/** The given values, completed with defaults; more values than parameters is an error. */
-function resolve(name: string, params: Params, values: readonly number[]): number[] {
-  if (values.length > params.length) {
-    throw new IndicatorParameterError(`${name} takes at most ${params.length} parameters (${params.map(([p]) => p).join(', ') || 'none'}), got ${values.length}`);
-  }
-  return params.map(([, d], i) => (i < values.length ? values[i] : d));
-}
 
 function scalar(
   name: string,
@@ -49,7 +42,7 @@ function scalar(
     params,
     outputs: [name],
     create(values: readonly number[]): BarIndicator {
-      const ind = make(resolve(name, params, values));
+      const ind = make(resolveParams(name, params, values));
       return {
         lookback: ind.lookback,
         update(bar: Ohlcv, out: Float64Array, offset: number): boolean {
@@ -80,7 +73,7 @@ function record<T>(
     params,
     outputs,
     create(values: readonly number[]): BarIndicator {
-      const ind = make(resolve(name, params, values));
+      const ind = make(resolveParams(name, params, values));
       const width = outputs.length;
       return {
         lookback: ind.lookback,
@@ -117,7 +110,7 @@ function vwapDefinition(): IndicatorDefinition {
     params,
     outputs: ['vwap'],
     create(values: readonly number[]): BarIndicator {
-      const [session, anchor] = resolve('vwap', params, values);
+      const [session, anchor] = resolveParams('vwap', params, values);
       const ind = new Vwap({ sessionMicros: session * MICROS_PER_MINUTE, anchorMicros: anchor * MICROS_PER_MINUTE });
       return {
         lookback: ind.lookback,

@@ -3,7 +3,7 @@
  * Parameters given as fewer values than listed take the remaining defaults; more throw. docs/indicators.md lists
  * every name, parameter, output and column.
  */
-import { IndicatorParameterError } from './base.js';
+import { resolveParams } from './base.js';
 import type { ScalarIndicator } from './base.js';
 import type { BarIndicator, IndicatorDefinition } from './definition.js';
 import type { Ohlcv, StreamingIndicator } from './indicator.js';
@@ -24,13 +24,6 @@ import { WMA } from './wma/wma.js';
 
 type Params = readonly (readonly [string, number])[];
 
-/** The given values completed with defaults; more values than parameters is an error. */
-function resolve(name: string, params: Params, values: readonly number[]): number[] {
-  if (values.length > params.length) {
-    throw new IndicatorParameterError(`${name} takes at most ${params.length} parameters (${params.map(([p]) => p).join(', ')}), got ${values.length}`);
-  }
-  return params.map(([, d], i) => (i < values.length ? values[i] : d));
-}
 
 function scalar(name: string, description: string, params: Params, make: (p: number[]) => ScalarIndicator): IndicatorDefinition {
   return {
@@ -39,7 +32,7 @@ function scalar(name: string, description: string, params: Params, make: (p: num
     params,
     outputs: [name],
     create(values: readonly number[]): BarIndicator {
-      const ind = make(resolve(name, params, values));
+      const ind = make(resolveParams(name, params, values));
       return {
         lookback: ind.lookback,
         update(bar: Ohlcv, out: Float64Array, offset: number): boolean {
@@ -70,7 +63,7 @@ function record<T>(
     params,
     outputs,
     create(values: readonly number[]): BarIndicator {
-      const ind = make(resolve(name, params, values));
+      const ind = make(resolveParams(name, params, values));
       const width = outputs.length;
       return {
         lookback: ind.lookback,
