@@ -110,6 +110,37 @@ for (const backend of sqlBackends()) {
       const mid = await store.bars(inst, spec, { from: bars[2].tsOpen, to: bars[4].tsOpen });
       expect(mid.map((b) => b.tsOpen)).toEqual([bars[2].tsOpen, bars[3].tsOpen]);
       expect(await store.bars(inst, BarSpec.parse('1m-bid'), ALL)).toEqual([]);
+      expect(await store.lastBars(inst, BarSpec.parse('1m-bid'), 10)).toEqual([]);
+      expect(await store.lastBars(inst, spec, 0)).toEqual([]);
+      expect(await store.bars(inst, spec, ALL, 0)).toEqual([]);
+    });
+
+    it('pages long bar reads through the index with the same result as one query', async () => {
+      const inst = InstrumentId.parse('DOTUSDT.BINANCE');
+      const spec = BarSpec.parse('1m');
+      const bars = referenceBars(makeTrades(inst, T0, 300, { seed: 9, meanGapMicros: 50_000_000 }), spec);
+      expect(bars.length).toBeGreaterThan(20);
+      await store.insertBars(bars);
+      const paged = new SqlMarketStore(store.db, { barPage: 3 });
+      const whole = await store.bars(inst, spec, ALL);
+      expect(whole.map(plainBar)).toEqual(bars.map(plainBar));
+      for (const n of [1, 3, 7, 9, bars.length, bars.length + 5]) {
+        expect((await paged.bars(inst, spec, ALL, n)).map(plainBar)).toEqual(bars.slice(0, n).map(plainBar));
+        expect((await paged.lastBars(inst, spec, n)).map(plainBar)).toEqual(bars.slice(-n).map(plainBar));
+        expect((await paged.lastBars(inst, spec, n, bars[15].tsOpen)).map(plainBar)).toEqual(bars.slice(Math.max(0, 15 - n), 15).map(plainBar));
+      }
+      const from = bars[4].tsOpen;
+      const to = bars[17].tsOpen;
+      expect((await paged.bars(inst, spec, { from, to })).map(plainBar)).toEqual(bars.slice(4, 17).map(plainBar));
+      expect(() => new SqlMarketStore(store.db, { barPage: 0 })).toThrow(/barPage/);
+    });
+
+    it('a failing bar read is an error, and reads go on working after it', async () => {
+      await expect(store.db.copyOutBinary('SELECT no_such_column FROM bars', (b) => b.length)).rejects.toThrow(/no_such_column/);
+      // quotes in an id are data, not SQL (ids that reach the store are parsed, but the quoting must not rely on it)
+      expect(await store.lastBars("O'NEIL'); DROP TABLE bars; --.X" as InstrumentId, BarSpec.parse('1m'), 10)).toEqual([]);
+      await expect(store.lastBars(InstrumentId.parse('DOTUSDT.BINANCE'), BarSpec.parse('1m'), 5, 1.5 as UnixMicros)).rejects.toThrow(/before must be a safe integer/);
+      expect(await store.lastBars(InstrumentId.parse('DOTUSDT.BINANCE'), BarSpec.parse('1m'), 5)).toHaveLength(5);
     });
 
     it('rolls 1-minute bars up to 5m, 15m, 1h and 1d equal to bars built straight from the trades', async () => {

@@ -27,7 +27,7 @@ describe('openDatabase', () => {
         cwd: '/',
       };
       expect(await runCli(['db', 'migrate'], io)).toBe(0);
-      expect(out).toMatch(/^PostgreSQL .*: applied 1, 2, 3, 4, 5; schema version 5\n$/);
+      expect(out).toMatch(/^PostgreSQL .*: applied 1, 2, 3, 4, 5, 6; schema version 6\n$/);
       const db = await openDatabase({ env, cwd: '/' });
       const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1 AND tablename = 'tw_schema_migrations'`, [opened.schema]);
       expect(row.n).toBe(1);

@@ -63,9 +63,9 @@ describe('tradewind data import / export, db migrate / maintain (PGlite under $T
   it('db migrate applies the migrations once', async () => {
     const first = await cli('db', 'migrate');
     expect(first.code).toBe(0);
-    expect(first.out).toMatch(/applied 1, 2, 3, 4, 5; schema version 5/);
+    expect(first.out).toMatch(/applied 1, 2, 3, 4, 5, 6; schema version 6/);
     const again = await cli('db', 'migrate');
-    expect(again.out).toMatch(/up to date; schema version 5/);
+    expect(again.out).toMatch(/up to date; schema version 6/);
     expect((await cli('db', 'migrate', 'extra')).code).toBe(2);
   });
 

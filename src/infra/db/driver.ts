@@ -4,9 +4,16 @@
  * Rows come back with int8 as `number` (our microsecond timestamps are safe integers) and numeric as the
  * exact decimal string.
  */
+export interface QueryOptions {
+  readonly prepare?: boolean;
+}
+
 export interface SqlExecutor {
-  /** One parameterised statement ($1, $2, ...). */
-  query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /**
+   * One parameterised statement ($1, $2, ...). `prepare` keeps it as a named prepared statement on each
+   * connection (parsed and planned once): for hot statements whose text never changes.
+   */
+  query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
   /** A script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
 }
@@ -23,6 +30,12 @@ export interface SqlDriver extends SqlExecutor {
    * `retry` is false (a body that consumes a one-shot source, such as a file being streamed, cannot rerun).
    */
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>, options?: { retry?: boolean }): Promise<T>;
+  /**
+   * Runs `COPY (<select>) TO STDOUT (FORMAT binary)` and hands the whole output to `decode`. The bytes are
+   * valid only during that call (the driver reuses its buffers). COPY takes no parameters: values in
+   * `select` must be literals made with `quoteLiteral` or checked integers.
+   */
+  copyOutBinary<T>(select: string, decode: (bytes: Uint8Array) => T): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -68,6 +81,16 @@ export function sqlState(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+
+/**
+ * Single-quotes a string as an SQL literal for a statement that takes no parameters (COPY). Both drivers
+ * keep `standard_conforming_strings` on (PostgreSQL's default since 9.1), so a backslash is an ordinary
+ * character and doubling quotes is the whole escape. NUL cannot be stored in text and is refused.
+ */
+export function quoteLiteral(value: string): string {
+  if (value.includes('\0')) throw new Error('an SQL text literal cannot contain NUL');
+  return `'${value.replace(/'/g, "''")}'`;
+}
 
 /** Double-quotes an SQL identifier. */
 export function quoteIdent(name: string): string {

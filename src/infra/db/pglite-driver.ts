@@ -43,6 +43,12 @@ export class PgliteDriver implements SqlDriver {
     await this.db.exec(script);
   }
 
+  async copyOutBinary<T>(select: string, decode: (bytes: Uint8Array) => T): Promise<T> {
+    const r = await this.db.query(`COPY (${select}) TO '/dev/blob' (FORMAT binary)`);
+    if (r.blob === undefined) throw new Error('PGlite returned no COPY output');
+    return decode(new Uint8Array(await r.blob.arrayBuffer()));
+  }
+
   // PGlite is one session: transactions are serialised by the library, and there is nothing transient to retry.
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) => fn(wrapTx(tx)));

@@ -2,7 +2,8 @@ import { AggressorSide, BarSpec, Instrument, MICROS_PER_DAY, Price, Quantity, Un
 import type { Bar, InstrumentId, InstrumentSpec, TradeId, TradeTick, Venue } from '../../core/index.js';
 import type { MarketDataStore, PartitionMaintenance, TimeRange, WriteResult } from '../../kernel/ports/market-store.js';
 import type { SqlDriver, SqlTransaction } from '../db/driver.js';
-import { sqlState } from '../db/driver.js';
+import { quoteLiteral, sqlState } from '../db/driver.js';
+import { BAR_COPY_COLUMNS, decodeBarCopy } from './bar-copy.js';
 import { TradeCopyEncoder, escapeCopy as copyText } from './copy-encoder.js';
 
 const TRADE_COLUMNS = ['instrument_id', 'ts_event', 'trade_id', 'price', 'size', 'aggressor_side', 'ts_init'] as const;
@@ -55,18 +56,6 @@ interface TradeRow {
   ts_init: number;
 }
 
-interface BarRow {
-  ts_open: number;
-  ts_event: number;
-  open: string;
-  high: string;
-  low: string;
-  close: string;
-  volume: string;
-  trade_count: number;
-  ts_init: number;
-}
-
 function tradeFromRow(r: TradeRow): TradeTick {
   return {
     type: 'trade',
@@ -80,25 +69,14 @@ function tradeFromRow(r: TradeRow): TradeTick {
   };
 }
 
-/** Reads a bar row of the instrument and spec asked for (not selected again: less to transfer and parse). */
-function barFromRow(r: BarRow, instrumentId: InstrumentId, spec: BarSpec): Bar {
-  return {
-    type: 'bar',
-    instrumentId,
-    spec,
-    open: price(r.open),
-    high: price(r.high),
-    low: price(r.low),
-    close: price(r.close),
-    volume: quantity(r.volume),
-    tradeCount: r.trade_count,
-    tsOpen: UnixMicros.unsafe(r.ts_open),
-    tsEvent: UnixMicros.unsafe(r.ts_event),
-    tsInit: UnixMicros.unsafe(r.ts_init),
-  };
-}
+/** Bars per read statement: bounds one COPY output (about 130 bytes per bar). */
+const BAR_PAGE = 50_000;
 
-const BAR_SELECT = 'ts_open, ts_event, open::text, high::text, low::text, close::text, volume::text, trade_count, ts_init';
+/** An integer bound for a COPY statement, which takes no parameters. */
+function int(x: number, what: string): string {
+  if (!Number.isSafeInteger(x)) throw new RangeError(`${what} must be a safe integer, got ${x}`);
+  return String(x);
+}
 
 /**
  * Rolls newly inserted source bars (from the staging table) into their targets in the same statement:
@@ -147,6 +125,8 @@ export interface SqlMarketStoreOptions {
    * batch holds a duplicate. Fresh data (the common case) then costs one COPY. Default true.
    */
   readonly optimisticCopy?: boolean;
+  /** Bars per read query (default 50,000); longer reads page through the index. */
+  readonly barPage?: number;
 }
 
 /** MarketDataStore over any SqlDriver (PostgreSQL or PGlite): same SQL, same migrations. */
@@ -155,12 +135,15 @@ export class SqlMarketStore implements MarketDataStore {
   private readonly knownDays = { trades: new Set<number>(), bars: new Set<number>() };
   private readonly optimisticCopy: boolean;
   private readonly encoder = new TradeCopyEncoder();
+  private readonly barPage: number;
 
   constructor(
     readonly db: SqlDriver,
     options: SqlMarketStoreOptions = {},
   ) {
     this.optimisticCopy = options.optimisticCopy ?? true;
+    this.barPage = options.barPage ?? BAR_PAGE;
+    if (!Number.isSafeInteger(this.barPage) || this.barPage < 1) throw new RangeError(`barPage must be a positive integer, got ${this.barPage}`);
   }
 
   /**
@@ -333,26 +316,47 @@ export class SqlMarketStore implements MarketDataStore {
     return rows.map(tradeFromRow);
   }
 
+  // Bars are read with binary COPY (bar-copy.ts) of a plpgsql function whose plan the session keeps (migration
+  // 0006): no planning and no text formatting on the server, no row objects or strings on the client. Long
+  // reads page through the primary key, barPage bars per statement.
+  private readBarPage(instrumentId: InstrumentId, spec: BarSpec, call: string): Promise<Bar[]> {
+    // order from the function's ORDER BY: COPY of a plain function scan keeps the rows in the order returned
+    return this.db.copyOutBinary(`SELECT ${BAR_COPY_COLUMNS} FROM ${call}`, (bytes) => decodeBarCopy(bytes, instrumentId, spec));
+  }
+
   async bars(instrumentId: InstrumentId, spec: BarSpec, range: TimeRange, limit = 1_000_000): Promise<Bar[]> {
-    const rows = await this.db.query<BarRow>(
-      `SELECT ${BAR_SELECT} FROM bars
-        WHERE instrument_id = $1 AND spec = $2 AND ts_open >= $3 AND ts_open < $4
-        ORDER BY ts_open LIMIT $5`,
-      [instrumentId, BarSpec.toString(spec), range.from, range.to, limit],
-    );
-    return rows.map((r) => barFromRow(r, instrumentId, spec));
+    const id = quoteLiteral(instrumentId);
+    const specText = quoteLiteral(BarSpec.toString(spec));
+    const out: Bar[] = [];
+    let from: number = range.from;
+    const to = int(range.to, 'range.to');
+    while (out.length < limit) {
+      const want = Math.min(this.barPage, limit - out.length);
+      const page = await this.readBarPage(instrumentId, spec, `tw_bars_between(${id}, ${specText}, ${int(from, 'range.from')}, ${to}, ${int(want, 'limit')})`);
+      for (const b of page) out.push(b);
+      if (page.length < want) break;
+      from = page[page.length - 1].tsOpen + 1;
+    }
+    return out;
   }
 
   async lastBars(instrumentId: InstrumentId, spec: BarSpec, count: number, before?: UnixMicros): Promise<Bar[]> {
-    const rows = await this.db.query<BarRow>(
-      `SELECT ${BAR_SELECT} FROM bars
-        WHERE instrument_id = $1 AND spec = $2 AND ts_open < $3
-        ORDER BY ts_open DESC LIMIT $4`,
-      [instrumentId, BarSpec.toString(spec), before ?? Number.MAX_SAFE_INTEGER, count],
-    );
-    const out = rows.map((r) => barFromRow(r, instrumentId, spec));
-    out.reverse();
-    return out;
+    const id = quoteLiteral(instrumentId);
+    const specText = quoteLiteral(BarSpec.toString(spec));
+    const pages: Bar[][] = [];
+    let got = 0;
+    let until: number = before ?? Number.MAX_SAFE_INTEGER;
+    while (got < count) {
+      const want = Math.min(this.barPage, count - got);
+      const page = await this.readBarPage(instrumentId, spec, `tw_bars_before(${id}, ${specText}, ${int(until, 'before')}, ${int(want, 'count')})`);
+      page.reverse();
+      pages.push(page);
+      got += page.length;
+      if (page.length < want) break;
+      until = page[0].tsOpen;
+    }
+    if (pages.length === 1) return pages[0];
+    return pages.reverse().flat();
   }
 
   async countTrades(instrumentId?: InstrumentId): Promise<number> {
