@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- storage [--rows N] [--runs R] [--big] [--pglite-rows N] [--skip-pg] [--skip-pglite]`
+ * `npm run bench -- storage [--rows N] [--runs R] [--big] [--keep] [--pglite-rows N] [--skip-pg] [--skip-pglite]
+ *   [--skip-ingest] [--skip-read]`
  *
  * Trade rows per second into PostgreSQL, end to end from domain events (TradeTick objects to committed
  * rows): the store's COPY path (direct COPY, falling back to staging only on duplicates), the always-staged
@@ -7,7 +8,8 @@
  * single-row INSERT, side by side with psql's own `\copy` of the same rows into the same table (the limit).
  * The same for PGlite, with PGlite's own COPY of the same text as its limit. Then the read of the last
  * 1,000 one-minute bars of one instrument (p50/p99) with a generated dataset (default 2M trades and 500k
- * bars; `--big` or TRADEWIND_BENCH_BIG=1: 20M trades and 5M bars as in the issue) and its size on disk.
+ * bars; `--big` or TRADEWIND_BENCH_BIG=1: 20M trades and 5M bars as in the issue) and its size on disk; with
+ * `--keep` that dataset stays in a database named after its size and later runs reuse it.
  *
  * PostgreSQL: TRADEWIND_BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres) is used to
  * create a dedicated database tw_bench_<pid>, dropped at the end. Figures are medians of the runs.
@@ -16,6 +18,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
@@ -185,8 +188,8 @@ async function ingestBench(name: string, db: SqlDriver, trades: TradeTick[], run
   return rows;
 }
 
-/** Fills the database with generated trades and 1m bars, server-side, and times lastBars(1000). */
-async function readBench(label: string, db: SqlDriver, tradeRows: number, barRows: number, queries: number) {
+/** Fills the database with generated trades and 1m bars, server-side; returns the seconds it took. */
+async function loadReadData(db: SqlDriver, tradeRows: number, barRows: number): Promise<number> {
   const t = performance.now();
   const instruments = 10;
   const tradeSpan = Math.ceil(tradeRows / instruments) * 250_000; // one trade per instrument every 250 ms
@@ -202,6 +205,8 @@ async function readBench(label: string, db: SqlDriver, tradeRows: number, barRow
       [lo, hi],
     );
   }
+  // Bars of the ten instruments interleaved minute by minute, as a live feed writes them: the 1,000 bars of
+  // one instrument are spread over about ten times as many heap rows.
   const minutes = Math.ceil(barRows / instruments);
   await db.query('SELECT tw_ensure_partitions($1, $2, $3)', ['bars', T0, T0 + minutes * 60_000_000]);
   for (let lo = 0; lo < barRows; lo += chunk) {
@@ -209,30 +214,82 @@ async function readBench(label: string, db: SqlDriver, tradeRows: number, barRow
     await db.query(
       `INSERT INTO bars (instrument_id, spec, ts_open, ts_event, open, high, low, close, volume, trade_count, ts_init, first_ts, last_ts)
        SELECT 'SYM' || (i % ${instruments}) || '.BENCH', '1m', ${T0} + (i / ${instruments}) * 60000000, ${T0} + (i / ${instruments} + 1) * 60000000,
-              100.00, 101.50, 99.25, 100.75, 12.345, 42, ${T0} + (i / ${instruments} + 1) * 60000000,
+              (100 + (i % 997) * 0.01)::numeric(12,2), 101.50, 99.25, (100 + (i % 991) * 0.01)::numeric(12,2), (0.001 * (1 + i % 5000))::numeric(12,3),
+              i % 1000, ${T0} + (i / ${instruments} + 1) * 60000000,
               ${T0} + (i / ${instruments}) * 60000000, ${T0} + (i / ${instruments}) * 60000000
          FROM generate_series($1::bigint, $2::bigint) AS i`,
       [lo, hi],
     );
   }
-  await db.exec('ANALYZE trades; ANALYZE bars');
-  const loadSeconds = (performance.now() - t) / 1000;
-  const [size] = await db.query<{ db: string; trades: string; bars: string }>(
+  await db.exec('VACUUM ANALYZE trades');
+  await db.exec('VACUUM ANALYZE bars');
+  return (performance.now() - t) / 1000;
+}
+
+/** The read path before bar-lines.ts, for comparison: a row object and nine strings per bar. */
+async function lastBarsByRows(db: SqlDriver, inst: InstrumentId, count: number): Promise<number> {
+  const rows = await db.query<Record<string, string | number>>(
+    `SELECT ts_open, ts_event, open::text, high::text, low::text, close::text, volume::text, trade_count, ts_init FROM bars
+      WHERE instrument_id = $1 AND spec = $2 AND ts_open < $3 ORDER BY ts_open DESC LIMIT $4`,
+    [inst, '1m', Number.MAX_SAFE_INTEGER, count],
+    { prepare: true },
+  );
+  const bars = rows.map((r) => ({
+    open: Price.parse(r.open as string),
+    high: Price.parse(r.high as string),
+    low: Price.parse(r.low as string),
+    close: Price.parse(r.close as string),
+    volume: Quantity.parse(r.volume as string),
+    tsOpen: r.ts_open as number,
+  }));
+  bars.reverse();
+  return bars.length;
+}
+
+/** Times lastBars(1000) over a generated dataset: the store's path and the row path, interleaved. */
+async function readBench(label: string, db: SqlDriver, tradeRows: number, barRows: number, queries: number, loadSeconds: number | undefined) {
+  const [size] = await db.query<{ db: string; trades: string; bars: string; bars_rows: number; trades_rows: number }>(
     `SELECT pg_size_pretty(pg_database_size(current_database())) AS db,
             pg_size_pretty((SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent = 'trades'::regclass)) AS trades,
-            pg_size_pretty((SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent = 'bars'::regclass)) AS bars`,
+            pg_size_pretty((SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits WHERE inhparent = 'bars'::regclass)) AS bars,
+            (SELECT count(*) FROM bars)::int8 AS bars_rows, (SELECT count(*) FROM trades)::int8 AS trades_rows`,
   );
   const store = new SqlMarketStore(db);
   const spec = BarSpec.parse('1m');
   const inst = InstrumentId.parse('SYM3.BENCH');
-  const lat: number[] = [];
+  const gcPauses: { start: number; duration: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcPauses.push({ start: e.startTime, duration: e.duration });
+  });
+  const paths: [string, () => Promise<number>][] = [
+    ['store.lastBars (binary COPY, decoded from bytes)', async () => (await store.lastBars(inst, spec, 1000)).length],
+    ['row per bar (the earlier read path, prepared)', () => lastBarsByRows(db, inst, 1000)],
+  ];
+  const lat = paths.map(() => [] as number[]);
+  const gcs = paths.map(() => [] as number[]);
+  const calm = paths.map(() => [] as number[]); // queries during which no GC pause started
   let got = 0;
-  for (let i = 0; i < queries + 20; i++) {
-    const q = performance.now();
-    const bars = await store.lastBars(inst, spec, 1000);
-    const ms = performance.now() - q;
-    if (i >= 20) lat.push(ms); // the first few warm caches and plans
-    got = bars.length;
+  const rounds = 5;
+  // Path by path, not interleaved: the row path leaves the heap full of promoted garbage whose collection
+  // would land on the next path's timings.
+  for (let p = 0; p < paths.length; p++) {
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < 20; i++) await paths[p][1](); // warm caches and plans
+      gcPauses.length = 0;
+      observer.observe({ entryTypes: ['gc'] });
+      const spans: [number, number][] = [];
+      for (let i = 0; i < queries / rounds; i++) {
+        const q = performance.now();
+        got = await paths[p][1]();
+        const e = performance.now();
+        lat[p].push(e - q);
+        spans.push([q, e]);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+      observer.disconnect();
+      gcs[p].push(...gcPauses.map((g) => g.duration));
+      for (const [q, e] of spans) if (!gcPauses.some((g) => g.start >= q && g.start < e)) calm[p].push(e - q);
+    }
   }
   // Server-side execution alone, to tell the database's share from the client's on a busy machine.
   const exec: number[] = [];
@@ -244,12 +301,50 @@ async function readBench(label: string, db: SqlDriver, tradeRows: number, barRow
     const json = plan['QUERY PLAN'];
     exec.push((typeof json === 'string' ? (JSON.parse(json) as [{ 'Execution Time': number }]) : json)[0]['Execution Time']);
   }
+  const loaded = loadSeconds === undefined ? 'kept from an earlier run' : `loaded in ${loadSeconds.toFixed(1)} s`;
   process.stdout.write(
-    `\n${label}: last 1,000 1m bars of one instrument (store.lastBars: query + decode to Bar), ${fmt(tradeRows)} trades + ${fmt(barRows)} bars in the database (loaded in ${loadSeconds.toFixed(1)} s)\n` +
-      `  returned ${got} bars; ${queries} queries: p50 ${pct(lat, 50).toFixed(2)} ms, p99 ${pct(lat, 99).toFixed(2)} ms, max ${Math.max(...lat).toFixed(2)} ms (goal p99 < 5 ms)\n` +
-      `  server-side execution only (EXPLAIN ANALYZE, 50 runs): p50 ${pct(exec, 50).toFixed(2)} ms, p99 ${pct(exec, 99).toFixed(2)} ms\n` +
+    `\n${label}: last 1,000 1m bars of one instrument (query + decode to Bar), ${fmt(size.trades_rows)} trades + ${fmt(size.bars_rows)} bars in the database (${loaded}); ` +
+      `${queries} queries per path in ${rounds} rounds, the store's path first\n`,
+  );
+  paths.forEach(([name], p) => {
+    const g = gcs[p];
+    process.stdout.write(
+      `  ${name.padEnd(50)} p50 ${pct(lat[p], 50).toFixed(2)} ms, p90 ${pct(lat[p], 90).toFixed(2)} ms, p99 ${pct(lat[p], 99).toFixed(2)} ms, max ${Math.max(...lat[p]).toFixed(2)} ms` +
+        `${p === 0 ? ' (goal p99 < 5 ms)' : ''}\n` +
+        `  ${''.padEnd(50)} ${g.length} GC pauses (p50 ${g.length > 0 ? pct(g, 50).toFixed(1) : '-'} ms, longest ${g.length > 0 ? Math.max(...g).toFixed(1) : '-'} ms); ` +
+        `the ${calm[p].length} queries without one: p99 ${calm[p].length > 0 ? pct(calm[p], 99).toFixed(2) : "-"} ms\n`,
+    );
+  });
+  process.stdout.write(
+    `  returned ${got} bars; server-side execution only (EXPLAIN ANALYZE, 50 runs): p50 ${pct(exec, 50).toFixed(2)} ms, p99 ${pct(exec, 99).toFixed(2)} ms\n` +
       `  size on disk: database ${size.db} (trades ${size.trades}, bars ${size.bars})\n`,
   );
+}
+
+/**
+ * The read benchmark's database: a fresh one loaded now and dropped after, or with --keep a database named
+ * after the row counts, loaded once and kept for later runs (loading 20M + 5M rows takes minutes).
+ */
+async function readBenchPg(adminUrl: string, admin: postgres.Sql, tradeRows: number, barRows: number, keep: boolean) {
+  const dbName = keep ? `tw_bench_read_${tradeRows}_${barRows}` : `tw_bench_read_${process.pid}`;
+  const [exists] = await admin.unsafe('SELECT count(*)::int AS n FROM pg_database WHERE datname = $1', [dbName]);
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  if (exists.n === 0) await admin.unsafe(`CREATE DATABASE ${dbName}`);
+  const db = await PostgresDriver.open({ url: url.toString(), max: 2, statementTimeoutMs: 0 });
+  try {
+    await migrate(db);
+    const [marker] = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'tw_bench_loaded'");
+    let loadSeconds: number | undefined;
+    if (marker.n === 0) {
+      loadSeconds = await loadReadData(db, tradeRows, barRows);
+      await db.exec('CREATE TABLE tw_bench_loaded ()');
+    }
+    await readBench('PostgreSQL', db, tradeRows, barRows, 1000, loadSeconds);
+  } finally {
+    await db.close();
+    if (!keep) await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName}`);
+  }
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -264,6 +359,7 @@ export async function run(args: string[]): Promise<void> {
       'skip-pglite': { type: 'boolean', default: false },
       'skip-read': { type: 'boolean', default: false },
       'skip-ingest': { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
     },
   });
   const rows = Number(values.rows);
@@ -282,16 +378,18 @@ export async function run(args: string[]): Promise<void> {
     try {
       await migrate(db);
       const [ver] = await db.query<{ v: string }>('SELECT current_setting($$server_version$$) AS v');
-      const trades = makeTrades(rows);
       if (!values['skip-ingest']) printTable(
         `PostgreSQL ${ver.v} (${url.host}), trade rows into the partitioned trades table (PK instrument_id, ts_event, trade_id + BRIN), ${runs} runs`,
-        await ingestBench('postgres', db, trades, runs, url.toString()),
+        await ingestBench('postgres', db, makeTrades(rows), runs, url.toString()),
         'psql \\copy (text file -> table)',
       );
-      if (!values['skip-read']) await readBench('PostgreSQL', db, tradeRows, barRows, 1000);
     } finally {
       await db.close();
       await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName}`);
+    }
+    try {
+      if (!values['skip-read']) await readBenchPg(adminUrl, admin, tradeRows, barRows, values.keep);
+    } finally {
       await admin.end();
     }
   }
@@ -302,7 +400,11 @@ export async function run(args: string[]): Promise<void> {
       await migrate(db);
       const n = Number(values['pglite-rows']);
       if (!values['skip-ingest']) printTable(`PGlite (in memory), ${runs} runs`, await ingestBench('pglite', db, makeTrades(n), runs, undefined), 'raw COPY of prepared text (no domain events)');
-      if (!values['skip-read']) await readBench('PGlite', db, values.big ? 2_000_000 : 500_000, values.big ? 1_000_000 : 200_000, 300);
+      if (!values['skip-read']) {
+        const t = values.big ? 2_000_000 : 500_000;
+        const b = values.big ? 1_000_000 : 200_000;
+        await readBench('PGlite', db, t, b, 300, await loadReadData(db, t, b));
+      }
     } finally {
       await db.close();
     }
