@@ -8,9 +8,9 @@ describe('indicators public API', () => {
       [api.TEMA, api.temaBatch], [api.KAMA, api.kamaBatch], [api.RSI, api.rsiBatch], [api.MACD, api.macdBatch],
       [api.BollingerBands, api.bbandsBatch], [api.StdDev, api.stddevBatch], [api.LinRegSlope, api.linregSlopeBatch],
       [api.ROC, api.rocBatch], [api.MOM, api.momBatch], [api.StochRSI, api.stochRsiBatch], [api.Atr, api.atr],
-      [api.Natr, api.natr], [api.Adx, api.adx], [api.Aroon, api.aroon], [api.Stoch, api.stoch], [api.Cci, api.cci],
-      [api.WillR, api.willr], [api.Mfi, api.mfi], [api.Obv, api.obv], [api.Vwap, api.vwap], [api.Keltner, api.keltner],
-      [api.Donchian, api.donchian], [api.Sar, api.sar],
+      [api.Natr, api.natr], [api.Adx, api.adx], [api.Dx, api.dx], [api.Adxr, api.adxr], [api.Aroon, api.aroon],
+      [api.Stoch, api.stoch], [api.Cci, api.cci], [api.WillR, api.willr], [api.Mfi, api.mfi], [api.Obv, api.obv],
+      [api.Vwap, api.vwap], [api.Keltner, api.keltner], [api.Donchian, api.donchian], [api.Sar, api.sar],
     ];
     for (const [cls, batch] of pairs) {
       expect(typeof cls).toBe('function');

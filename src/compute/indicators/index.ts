@@ -33,7 +33,7 @@ export type { StochRsiBatch, StochRsiResult } from './stochrsi/stochrsi.js';
 // Over high, low, close and volume.
 export { Atr, atr } from './atr/atr.js';
 export { Natr, natr } from './natr/natr.js';
-export { Adx, MinusDi, PlusDi, adx } from './adx/adx.js';
+export { Adx, Adxr, Dx, MinusDi, PlusDi, adx, adxr, dx } from './adx/adx.js';
 export type { AdxColumns, AdxResult } from './adx/adx.js';
 export { Aroon, AroonOsc, aroon } from './aroon/aroon.js';
 export type { AroonColumns, AroonResult } from './aroon/aroon.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contractBarSeries, describeIndicatorContract, expectMatchesTalib, streamColumns, talib } from '../testing/index.js';
 import { referenceSeries, toBars } from '../hlcv-shared/testing/ohlcv.js';
-import { Adx, adx, Adxr, Dx, MinusDi, PlusDi } from './adx.js';
+import { Adx, adx, Adxr, adxr, Dx, dx, MinusDi, PlusDi } from './adx.js';
 
 const series = referenceSeries();
 
@@ -34,18 +34,19 @@ describe('ADX, +DI and -DI against TA-Lib', () => {
 
   for (const [name, s] of Object.entries(series)) {
     for (const period of [2, 5, 14, 28]) {
-      it(`DX and ADXR, ${name}, period ${period}`, () => {
+      it(`DX and ADXR, ${name}, period ${period}: batch and streaming`, () => {
         const hlc = { high: s.high, low: s.low, close: s.close };
         const bars = toBars(s);
-        for (const [fn, make] of [
-          ['DX', () => new Dx(period)],
-          ['ADXR', () => new Adxr(period)],
+        for (const [fn, make, batch] of [
+          ['DX', () => new Dx(period), dx],
+          ['ADXR', () => new Adxr(period), adxr],
         ] as const) {
           const ref = talib(fn, hlc, { optInTimePeriod: period });
           const ind = make();
           expect(ind.lookback, fn).toBe(ref.begIndex);
+          expectMatchesTalib(batch(s.high, s.low, s.close, period), ref.outputs.outReal, `${fn} batch ${name} ${period}`);
           const [ours] = streamColumns(ind, bars, (v) => [v], 1);
-          expectMatchesTalib(ours, ref.outputs.outReal, `${fn} ${name} ${period}`);
+          expectMatchesTalib(ours, ref.outputs.outReal, `${fn} stream ${name} ${period}`);
         }
       });
     }
@@ -65,6 +66,9 @@ describe('ADX, +DI and -DI against TA-Lib', () => {
     expect(() => new Adx(1)).toThrow(/period/);
     expect(() => new PlusDi(1)).toThrow(/period/);
     expect(() => new MinusDi(3.5)).toThrow(/period/);
+    expect(() => new Dx(1)).toThrow(/DX: period/);
+    expect(() => new Adxr(1)).toThrow(/ADXR: period/);
+    expect(() => adxr(new Float64Array(3), new Float64Array(3), new Float64Array(2))).toThrow(/length/);
   });
 });
 

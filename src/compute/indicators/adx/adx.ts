@@ -175,6 +175,8 @@ export class Adxr extends ScalarHlcvIndicator<Ohlcv> {
 
   constructor(readonly period = 14) {
     super();
+    // Checked here so that the error names ADXR rather than the inner ADX.
+    checkPeriod('ADXR', 'period', period);
     this.adx = new Adx(period);
     this.history = new Float64Array(period);
     this.name = `ADXR(${period})`;
@@ -231,4 +233,29 @@ export function adx(high: Float64Array, low: Float64Array, close: Float64Array, 
     if (m !== null) cols.minusDi[i] = m;
   }
   return cols;
+}
+
+/** Drives a scalar high/low/close indicator over columns; NaN until it is ready. */
+function runHlc(ind: ScalarHlcvIndicator<Ohlcv>, high: Float64Array, low: Float64Array, close: Float64Array, n: number): Float64Array {
+  const bar = scratchBar();
+  const out = nanArray(n);
+  for (let i = 0; i < n; i++) {
+    bar.high = high[i];
+    bar.low = low[i];
+    bar.close = close[i];
+    if (ind.step(bar)) out[i] = ind.current;
+  }
+  return out;
+}
+
+/** DX over columns; NaN for the first `period` bars, as TA-Lib's DX. */
+export function dx(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
+  const n = columnLength('DX', high, low, close);
+  return runHlc(new Dx(period), high, low, close, n);
+}
+
+/** ADXR over columns; NaN for the first 3 * period - 2 bars, as TA-Lib's ADXR. */
+export function adxr(high: Float64Array, low: Float64Array, close: Float64Array, period = 14): Float64Array {
+  const n = columnLength('ADXR', high, low, close);
+  return runHlc(new Adxr(period), high, low, close, n);
 }
