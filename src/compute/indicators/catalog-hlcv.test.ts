@@ -45,6 +45,8 @@ const references: Record<string, { params: number[]; ref: Reference }> = {
   },
   plusdi: { params: [9], ref: (s, [p]) => [talib('PLUS_DI', hlc(s), { optInTimePeriod: p }).outputs.outReal] },
   minusdi: { params: [9], ref: (s, [p]) => [talib('MINUS_DI', hlc(s), { optInTimePeriod: p }).outputs.outReal] },
+  dx: { params: [9], ref: (s, [p]) => [talib('DX', hlc(s), { optInTimePeriod: p }).outputs.outReal] },
+  adxr: { params: [14], ref: (s, [p]) => [talib('ADXR', hlc(s), { optInTimePeriod: p }).outputs.outReal] },
   aroon: {
     params: [25],
     ref: (s, [p]) => {
@@ -87,7 +89,7 @@ describe('HLCV catalog', () => {
   it('names every indicator of the issue in lower case, once', () => {
     const names = hlcvIndicators.map((d) => d.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const n of ['atr', 'natr', 'adx', 'plusdi', 'minusdi', 'aroon', 'stoch', 'cci', 'willr', 'mfi', 'obv', 'vwap', 'keltner', 'donchian', 'sar']) {
+    for (const n of ['atr', 'natr', 'adx', 'plusdi', 'minusdi', 'dx', 'adxr', 'aroon', 'stoch', 'cci', 'willr', 'mfi', 'obv', 'vwap', 'keltner', 'donchian', 'sar']) {
       expect(names).toContain(n);
     }
     expect(def('adx').outputs).toEqual(['adx', 'plus_di', 'minus_di']);

@@ -7,7 +7,7 @@ import type { BarIndicator, IndicatorDefinition } from './definition.js';
 import type { Ohlcv, StreamingIndicator } from './indicator.js';
 import { resolveParams } from './base.js';
 import type { ScalarHlcvIndicator } from './hlcv-shared/base.js';
-import { Adx, MinusDi, PlusDi } from './adx/adx.js';
+import { Adx, Adxr, Dx, MinusDi, PlusDi } from './adx/adx.js';
 import type { AdxResult } from './adx/adx.js';
 import { Aroon, AroonOsc } from './aroon/aroon.js';
 import type { AroonResult } from './aroon/aroon.js';
@@ -149,6 +149,8 @@ export const hlcvIndicators: readonly IndicatorDefinition[] = [
   ),
   scalar('plusdi', '+DI alone, from its own (shorter) lookback, as TA-Lib PLUS_DI', period(14), ([p]) => new PlusDi(p)),
   scalar('minusdi', '-DI alone, from its own (shorter) lookback, as TA-Lib MINUS_DI', period(14), ([p]) => new MinusDi(p)),
+  scalar('dx', 'Directional movement index 100 * |+DI - -DI| / (+DI + -DI), before ADX smoothing, as TA-Lib DX', period(14), ([p]) => new Dx(p)),
+  scalar('adxr', 'Average directional movement rating (ADX + the ADX of period - 1 bars ago) / 2, as TA-Lib ADXR', period(14), ([p]) => new Adxr(p)),
   record<Readonly<AroonResult>>(
     'aroon',
     'Aroon down and up, as TA-Lib AROON',

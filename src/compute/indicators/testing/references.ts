@@ -74,6 +74,8 @@ export const talibReferences: Readonly<Record<string, TalibReference>> = {
   natr: hlcPeriod('NATR'),
   plusdi: hlcPeriod('PLUS_DI'),
   minusdi: hlcPeriod('MINUS_DI'),
+  dx: hlcPeriod('DX'),
+  adxr: hlcPeriod('ADXR'),
   cci: hlcPeriod('CCI'),
   willr: hlcPeriod('WILLR'),
   adx: {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { compareSeries, expectMatchesTalib, streamColumns, talib } from './talib.js';
 import { contractBarSeries, contractPriceSeries, mulberry32, randomOhlcv, randomWalk, toBars } from './series.js';
 import { SMA } from '../sma/sma.js';
+import { indicatorDefinitions } from '../registry.js';
+import { talibReferences } from './references.js';
 
 describe('series generators', () => {
   it('are deterministic per seed and differ between seeds', () => {
@@ -65,5 +67,29 @@ describe('TA-Lib reference', () => {
   it('streams an indicator into aligned columns', () => {
     const [col] = streamColumns(new SMA(2), [1, 2, 3], (r) => [r], 1);
     expect(Array.from(col)).toStrictEqual([Number.NaN, 1.5, 2.5]);
+  });
+});
+
+describe('TA-Lib references', () => {
+  it('cover every registry indicator but vwap, one column per output, lined up with the definition', () => {
+    // The eval and the benchmark look references up by registry name; a missing one would fail there first.
+    const s = randomOhlcv(400, 11);
+    const bars = toBars(s);
+    for (const d of indicatorDefinitions) {
+      if (d.name === 'vwap') continue;
+      const r = talibReferences[d.name];
+      expect(r, `no TA-Lib reference for ${d.name}`).toBeDefined();
+      const params = d.params.map(([, v]) => v);
+      const cols = r.ref(s, params);
+      expect(cols.length, d.name).toBe(d.outputs.length);
+      const ind = d.create(params);
+      const out = new Float64Array(d.outputs.length);
+      const ours = d.outputs.map(() => new Float64Array(bars.length));
+      bars.forEach((bar, i) => {
+        ind.update(bar, out, 0);
+        ours.forEach((c, k) => (c[i] = out[k]));
+      });
+      ours.forEach((c, k) => expectMatchesTalib(c, cols[k], `${d.name}.${d.outputs[k]}`));
+    }
   });
 });
