@@ -12,6 +12,7 @@ import { PerformanceObserver, constants as perfConstants, performance } from 'no
 import * as ts from 'trading-signals';
 import {
   Adx,
+  Adxr,
   Aroon,
   AroonOsc,
   Atr,
@@ -19,6 +20,7 @@ import {
   Cci,
   DEMA,
   Donchian,
+  Dx,
   EMA,
   KAMA,
   Keltner,
@@ -90,6 +92,8 @@ const entries: Record<string, Entry> = {
   adx: { ours: () => new Adx(14), oursInput: 'bar', peer: () => new ts.ADX(14), peerInput: 'bar' },
   plusdi: { ours: () => new PlusDi(14), oursInput: 'bar', peer: () => new ts.ADX(14), peerInput: 'bar', peerNote: 'ADX (has +DI)' },
   minusdi: { ours: () => new MinusDi(14), oursInput: 'bar', peer: () => new ts.ADX(14), peerInput: 'bar', peerNote: 'ADX (has -DI)' },
+  dx: { ours: () => new Dx(14), oursInput: 'bar', peer: () => new ts.DX(14), peerInput: 'bar' },
+  adxr: { ours: () => new Adxr(14), oursInput: 'bar', peer: () => new ts.ADXR(14), peerInput: 'bar' },
   aroon: { ours: () => new Aroon(14), oursInput: 'bar', peer: () => new ts.Aroon(14), peerInput: 'bar' },
   aroonosc: { ours: () => new AroonOsc(14), oursInput: 'bar', peer: () => new ts.Aroon(14), peerInput: 'bar', peerNote: 'Aroon (up/down)' },
   stoch: {

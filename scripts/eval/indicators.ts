@@ -83,8 +83,8 @@ function loadFreqtrade(dataDir: string): Dataset[] {
 const alternative: Record<string, number[]> = {
   sma: [5], ema: [50], wma: [9], dema: [10], tema: [8], kama: [30], rsi: [7], macd: [5, 35, 5], bbands: [10, 1.5],
   stddev: [10, 2], linregslope: [50], roc: [1], mom: [3], stochrsi: [14, 5, 3], atr: [5], natr: [21], adx: [7],
-  plusdi: [21], minusdi: [21], aroon: [25], aroonosc: [25], stoch: [14, 3, 5], cci: [20], willr: [21], mfi: [7],
-  obv: [], vwap: [240, 0], keltner: [10, 1.5, 20], donchian: [55], sar: [0.01, 0.1],
+  plusdi: [21], minusdi: [21], dx: [5], adxr: [7], aroon: [25], aroonosc: [25], stoch: [14, 3, 5], cci: [20],
+  willr: [21], mfi: [7], obv: [], vwap: [240, 0], keltner: [10, 1.5, 20], donchian: [55], sar: [0.01, 0.1],
 };
 
 function runDefinition(d: IndicatorDefinition, params: readonly number[], ds: Dataset): Float64Array[] {
@@ -180,6 +180,7 @@ const sheets: Sheet[] = [
   { file: 'cs-atr.csv', spec: 'atr', params: [14], columns: { atr: { column: 'ATR' } }, agrees: false, note: "first ATR averages bars 1-14 with bar 1's high-low as its true range; TA-Lib averages bars 2-15" },
   { file: 'cs-atr2.csv', spec: 'atr', params: [14], columns: { atr: { column: 'ATR' } }, agrees: false, note: 'the `ta` library ATR' },
   { file: 'cs-adx.csv', spec: 'adx', params: [14], columns: { adx: { column: 'ADX' }, plus_di: { column: '+DI14' }, minus_di: { column: '-DI14' } }, agrees: false, note: 'Wilder sums seeded with 14 movements; TA-Lib seeds with 13 and smooths in the 14th' },
+  { file: 'cs-adx.csv', spec: 'dx', params: [14], columns: { dx: { column: 'DX' } }, agrees: false, note: 'the same Wilder sums as its ADX column, seeded with 14 movements' },
   { file: 'cs-cci.csv', spec: 'cci', params: [20], columns: { cci: { column: 'CCI' } }, agrees: true, note: 'sheet rounded to 4 decimals' },
   { file: 'cs-dc.csv', spec: 'donchian', params: [20], columns: { donchian_upper: { column: 'upper_band' }, donchian_middle: { column: 'middle_band' }, donchian_lower: { column: 'lower_band' } }, agrees: true, note: '' },
   { file: 'cs-dc2.csv', spec: 'donchian', params: [20], columns: { donchian_upper: { column: 'upper_band' }, donchian_middle: { column: 'middle_band' }, donchian_lower: { column: 'lower_band' } }, agrees: false, note: 'channel shifted by one bar (the `ta` offset parameter)' },
