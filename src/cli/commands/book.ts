@@ -274,16 +274,11 @@ export async function replayBook(venue: BookVenue, input: string, symbolArg: str
 }
 
 async function run(argv: readonly string[], io: CommandIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: { venue: { type: 'string' }, input: { type: 'string' }, symbol: { type: 'string' }, depth: { type: 'string', default: '10' } },
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { venue: { type: 'string' }, input: { type: 'string' }, symbol: { type: 'string' }, depth: { type: 'string', default: '10' } },
+    allowPositionals: false,
+  });
   const venue = values.venue;
   if (venue === undefined || !(BOOK_VENUES as readonly string[]).includes(venue)) throw new UsageError(`--venue must be one of ${BOOK_VENUES.join(', ')}`);
   if (values.input === undefined) throw new UsageError('--input <file> is required');

@@ -62,22 +62,17 @@ function barJson(b: Bar): string {
 }
 
 async function run(argv: readonly string[], io: CommandIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        instrument: { type: 'string' },
-        spec: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        format: { type: 'string', default: 'csv' },
-        output: { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      instrument: { type: 'string' },
+      spec: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string', default: 'csv' },
+      output: { type: 'string' },
+    },
+  });
   if (values.instrument === undefined) throw new UsageError('--instrument is required');
   if (values.spec === undefined) throw new UsageError('--spec is required');
   let instrumentId: InstrumentId;

@@ -226,22 +226,16 @@ async function* inBatches<T>(items: readonly T[]): AsyncGenerator<T[]> {
 }
 
 async function run(argv: readonly string[], io: CommandIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        venue: { type: 'string' },
-        kind: { type: 'string' },
-        instrument: { type: 'string' },
-        spec: { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const { values, positionals: files } = parsed;
+  const { values, positionals: files } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      venue: { type: 'string' },
+      kind: { type: 'string' },
+      instrument: { type: 'string' },
+      spec: { type: 'string' },
+    },
+  });
   const venue = values.venue;
   if (venue === undefined) throw new UsageError('--venue is required (csv, binance, binance-futures or polygon)');
   if (!['csv', 'binance', 'binance-futures', 'polygon'].includes(venue)) throw new UsageError(`--venue must be csv, binance, binance-futures or polygon, got ${venue}`);

@@ -51,12 +51,7 @@ export const dbMaintainCommand: Command = {
   summary: 'Create partitions ahead and drop those past retention',
   help: maintainHelp,
   async run(argv: readonly string[], io: CommandIo): Promise<number> {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: [...argv], options: { now: { type: 'string' } } }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { values } = parseArgs({ args: [...argv], options: { now: { type: 'string' } } });
     let now: UnixMicros;
     try {
       now = values.now === undefined ? UnixMicros.of(Date.now() * 1000) : UnixMicros.parseIso(values.now);

@@ -42,25 +42,20 @@ export const recordCommand: Command = {
   summary: 'record raw venue frames and normalised events into rotating compressed captures',
   help,
   async run(argv, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: [...argv],
-        options: {
-          venue: { type: 'string' },
-          symbols: { type: 'string' },
-          out: { type: 'string' },
-          duration: { type: 'string' },
-          'ws-url': { type: 'string' },
-          'rest-url': { type: 'string' },
-          'rotate-mb': { type: 'string' },
-          'rotate-minutes': { type: 'string' },
-        },
-        strict: true,
-      }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { values } = parseArgs({
+      args: [...argv],
+      options: {
+        venue: { type: 'string' },
+        symbols: { type: 'string' },
+        out: { type: 'string' },
+        duration: { type: 'string' },
+        'ws-url': { type: 'string' },
+        'rest-url': { type: 'string' },
+        'rotate-mb': { type: 'string' },
+        'rotate-minutes': { type: 'string' },
+      },
+      strict: true,
+    });
     const venue = values.venue ?? '';
     if (!(RECORD_VENUES as readonly string[]).includes(venue)) throw new UsageError(`--venue must be one of ${RECORD_VENUES.join(', ')}`);
     const symbols = (values.symbols ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');

@@ -42,12 +42,7 @@ export const replayCommand: Command = {
   summary: 'replay a raw capture through the venue adapter into the kernel, deterministically',
   help,
   async run(argv, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: [...argv], options: { venue: { type: 'string' }, capture: { type: 'string' }, bars: { type: 'string' }, output: { type: 'string' } }, strict: true }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { values } = parseArgs({ args: [...argv], options: { venue: { type: 'string' }, capture: { type: 'string' }, bars: { type: 'string' }, output: { type: 'string' } }, strict: true });
     const venue = values.venue ?? '';
     if (!isReplayVenue(venue)) throw new UsageError(`--venue must be one of ${REPLAY_VENUES.join(', ')}`);
     if (values.capture === undefined) throw new UsageError('--capture is required');

@@ -39,25 +39,20 @@ function parseNumber(v: string | undefined, name: string, min: number): number |
 }
 
 async function run(argv: readonly string[], io: CommandIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        venue: { type: 'string', default: 'binance' },
-        host: { type: 'string' },
-        port: { type: 'string', default: '0' },
-        symbols: { type: 'string', default: '10' },
-        seed: { type: 'string', default: '1' },
-        replay: { type: 'string' },
-        speed: { type: 'string', default: '1' },
-        duration: { type: 'string' },
-      },
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      venue: { type: 'string', default: 'binance' },
+      host: { type: 'string' },
+      port: { type: 'string', default: '0' },
+      symbols: { type: 'string', default: '10' },
+      seed: { type: 'string', default: '1' },
+      replay: { type: 'string' },
+      speed: { type: 'string', default: '1' },
+      duration: { type: 'string' },
+    },
+    allowPositionals: false,
+  });
   const venue = values.venue;
   if (!isSimVenue(venue)) throw new UsageError(`--venue must be one of ${SIM_VENUES.join(', ')}, got ${JSON.stringify(venue)}`);
   const port = parseNumber(values.port, 'port', 0)!;

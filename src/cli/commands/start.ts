@@ -34,12 +34,7 @@ export const startCommand: Command = {
   summary: 'run the platform in one process (simulator or venue, bars, indicators, store, HTTP)',
   help,
   async run(argv, io) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args: [...argv], options: { config: { type: 'string' }, duration: { type: 'string' } }, strict: true }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { values } = parseArgs({ args: [...argv], options: { config: { type: 'string' }, duration: { type: 'string' } }, strict: true });
     const duration = values.duration === undefined ? undefined : Number(values.duration);
     if (duration !== undefined && !(duration > 0)) throw new UsageError(`--duration must be a positive number of seconds: ${values.duration}`);
     let config;
