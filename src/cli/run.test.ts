@@ -3,6 +3,8 @@ import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { Command } from './command.js';
 import { UsageError } from './command.js';
+import { commands } from './commands/index.js';
+import { captureIo, tempDirWith } from './csv/testing/io.js';
 import { runCli } from './run.js';
 
 function io() {
@@ -46,5 +48,38 @@ describe('runCli', () => {
     expect(await runCli(['demo', 'sub', '--n', 'bad'], t.io, [strict])).toBe(2);
     expect(t.err()).toMatch(/--n is bad/);
     await expect(runCli(['demo', 'sub', '--n', 'crash'], t.io, [strict])).rejects.toThrow('boom');
+  });
+
+  // Per registered command, an option that takes a value, given last without one; null: the command takes no options.
+  const valueOption: Readonly<Record<string, string | null>> = {
+    start: '--config',
+    replay: '--capture',
+    record: '--out',
+    'data download': '--symbol',
+    bars: '--input',
+    book: '--input',
+    resample: '--input',
+    indicators: '--input',
+    sim: '--port',
+    'data import': '--venue',
+    'data export': '--instrument',
+    'db migrate': null,
+    'db maintain': '--now',
+  };
+
+  // Option parsing comes before any server, feed or database: a bad option stops every command there.
+  it.each(commands.map((c) => c.name))('%s: exit 2 naming an unknown option or a missing option value', async (name) => {
+    expect(Object.hasOwn(valueOption, name), `add ${JSON.stringify(name)} to valueOption`).toBe(true);
+    const dir = tempDirWith({});
+    const bogus = captureIo(dir);
+    expect(await runCli([...name.split(' '), '--bogus-option'], bogus)).toBe(2);
+    expect(bogus.err()).toMatch(new RegExp(`^tradewind ${name}: .*--bogus-option`));
+    expect(bogus.out()).toBe('');
+    const option = valueOption[name];
+    if (option === null) return;
+    const missing = captureIo(dir);
+    expect(await runCli([...name.split(' '), option], missing)).toBe(2);
+    expect(missing.err()).toMatch(new RegExp(`^tradewind ${name}: .*${option}.*argument missing`));
+    expect(missing.out()).toBe('');
   });
 });
