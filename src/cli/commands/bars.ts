@@ -50,7 +50,7 @@ interface Aggregator {
 }
 
 async function run(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { values } = parseArgsOrUsage(argv);
+  const { values } = parseOptions(argv);
   const input = values.input;
   if (input === undefined) throw new UsageError('--input <trades.csv> is required');
   if (values.interval === undefined) throw new UsageError('--interval <spec> is required (e.g. 1m, 1h, 100tick)');
@@ -122,7 +122,7 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
 }
 
 /** Option errors from parseArgs become exit code 2 in runCli. */
-function parseArgsOrUsage(argv: readonly string[]) {
+function parseOptions(argv: readonly string[]) {
   return parseArgs({
     args: [...argv],
     options: {

@@ -63,7 +63,7 @@ function cell(s: string): string {
 }
 
 async function run(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { values } = parseArgsOrUsage(argv);
+  const { values } = parseOptions(argv);
   const input = values.input;
   if (input === undefined) throw new UsageError('--input <bars.csv> is required');
   if (values.spec === undefined) throw new UsageError('--spec is required, e.g. --spec "rsi(14),macd(12,26,9)"');
@@ -123,7 +123,7 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
 }
 
 /** Option errors from parseArgs become exit code 2 in runCli. */
-function parseArgsOrUsage(argv: readonly string[]) {
+function parseOptions(argv: readonly string[]) {
   return parseArgs({
     args: [...argv],
     options: {

@@ -85,7 +85,7 @@ function specFor(micros: number): string {
 }
 
 async function run(argv: readonly string[], io: CommandIo): Promise<number> {
-  const { values } = parseArgsOrUsage(argv);
+  const { values } = parseOptions(argv);
   const input = values.input;
   if (input === undefined) throw new UsageError('--input <bars.csv> is required');
   if (values.interval === undefined) throw new UsageError('--interval <spec> is required (e.g. 5m, 1h, 1d)');
@@ -178,7 +178,7 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
 }
 
 /** Option errors from parseArgs become exit code 2 in runCli. */
-function parseArgsOrUsage(argv: readonly string[]) {
+function parseOptions(argv: readonly string[]) {
   return parseArgs({
     args: [...argv],
     options: {
