@@ -139,4 +139,51 @@ describe('Coinbase Exchange feed', () => {
     const time = (await (await fetch(`${s.restUrl}/time`)).json()) as { epoch: number };
     expect(time.epoch).toBe(s.nowUs / 1e6);
   });
+
+  it('pages trades with the after and before cursors, newest first, as Coinbase documents them', async () => {
+    const s = await sim();
+    for (let i = 0; i < 300; i++) s.advance(1000);
+    const get = async (q: string): Promise<{ ids: number[]; before: string | null; after: string | null; status: number; body: unknown }> => {
+      const r = await fetch(`${s.restUrl}/products/BTC-USD/trades${q}`);
+      const body = (await r.json()) as unknown;
+      const ids = r.status === 200 ? (body as { trade_id: number }[]).map((t) => t.trade_id) : [];
+      return { ids, before: r.headers.get('cb-before'), after: r.headers.get('cb-after'), status: r.status, body };
+    };
+    const newest = await get('');
+    // Default and maximum page: 1000 trades, newest first; CB-BEFORE is the first id, CB-AFTER the last.
+    expect(newest.ids).toHaveLength(1000);
+    expect(newest.ids.every((id, i) => i === 0 || id === newest.ids[i - 1] - 1)).toBe(true);
+    expect(newest.before).toBe(String(newest.ids[0]));
+    expect(newest.after).toBe(String(newest.ids[999]));
+    // `after` walks to older trades: the next page starts just below the cursor, no overlap, no hole.
+    const older = await get(`?limit=300&after=${newest.after}`);
+    expect(older.ids).toEqual(Array.from({ length: 300 }, (_, i) => newest.ids[999] - 1 - i));
+    expect([older.before, older.after]).toEqual([String(older.ids[0]), String(older.ids[299])]);
+    // `before` walks back to newer ones: the page just above the cursor, still newest first.
+    const newer = await get(`?limit=300&before=${older.before}`);
+    expect(newer.ids).toEqual(newest.ids.slice(700));
+    expect((await get(`?limit=5&before=${newest.ids[3]}`)).ids).toEqual(newest.ids.slice(0, 3));
+    // Both cursors bound the page on both sides.
+    expect((await get(`?after=${newest.ids[10]}&before=${newest.ids[20]}`)).ids).toEqual(newest.ids.slice(11, 20));
+    // Nothing newer than the newest trade: an empty page without cursors, so a poller keeps its own.
+    const none = await get(`?before=${newest.ids[0]}`);
+    expect([none.ids, none.before, none.after]).toEqual([[], null, null]);
+    s.advance(5000);
+    const fresh = await get(`?before=${newest.ids[0]}`);
+    expect(fresh.ids.length).toBeGreaterThan(0);
+    expect(fresh.ids[fresh.ids.length - 1]).toBe(newest.ids[0] + 1);
+    // Bad values: 400 with a message, as the venue answers.
+    for (const [q, message] of [
+      ['?limit=0', 'Invalid parameter range - limit'],
+      ['?limit=1001', 'Invalid parameter range - limit'],
+      ['?limit=ten', 'Invalid parameter range - limit'],
+      ['?after=abc', 'after cursor value is not valid'],
+      ['?after=-5', 'after cursor value is not valid'],
+      ['?before=1.5', 'before cursor value is not valid'],
+      ['?before=', 'before cursor value is not valid'],
+    ] as const) {
+      const r = await get(q);
+      expect([q, r.status, r.body]).toEqual([q, 400, { message }]);
+    }
+  });
 });

@@ -12,7 +12,7 @@ import type { Outbox } from '../ws-out.js';
  * channels, a `subscriptions` reply, and the channels heartbeat, ticker, matches (with `last_match`),
  * level2 and level2_batch (a snapshot, then `l2update`). Sequence numbers are the product's book sequence,
  * so a gap fault shows on ticker, match and heartbeat messages. REST: /products, /products/<id>/book,
- * /trades, /candles and /time.
+ * /trades (paged with the `after`/`before` cursors), /candles and /time.
  */
 export const COINBASE_CHANNELS = ['heartbeat', 'ticker', 'matches', 'level2', 'level2_batch'] as const;
 type Channel = (typeof COINBASE_CHANNELS)[number];
@@ -237,16 +237,8 @@ export class CoinbaseSimulator extends VenueSimulator<CoinbaseConn> {
         };
         return sendJson(res, 200, JSON.stringify({ bids: side(bids), asks: side(asks), sequence: m.updateId, auction_mode: false, auction: null, time: iso }));
       }
-      case 'trades': {
-        const limit = Math.max(1, Math.min(1000, Number(url.searchParams.get('limit') ?? '1000') || 1000));
-        const t = m.trades;
-        const out: unknown[] = [];
-        for (let k = t.count - 1; k >= 0 && out.length < limit; k--) {
-          const s = t.slot(k);
-          out.push({ time: UnixMicros.toIso(UnixMicros.unsafe(t.timeUs[s])), trade_id: t.id[s], price: this.price(m, t.price[s]), size: this.size(m, t.qty[s]), side: t.buyerMaker[s] === 1 ? 'buy' : 'sell' });
-        }
-        return sendJson(res, 200, JSON.stringify(out));
-      }
+      case 'trades':
+        return this.restTrades(res, m, url.searchParams);
       case 'candles': {
         const g = Number(url.searchParams.get('granularity') ?? '60');
         if (![60, 300, 900, 3600, 21600, 86400].includes(g)) return sendJson(res, 400, '{"message":"Unsupported granularity"}');
@@ -270,6 +262,43 @@ export class CoinbaseSimulator extends VenueSimulator<CoinbaseConn> {
       default:
         return notFound();
     }
+  }
+
+  /**
+   * `GET /products/<id>/trades`, newest first, paginated by trade id as Coinbase documents it: `after=<id>`
+   * is the page of older trades (ids below it), `before=<id>` the page of newer ones (the `limit` trades just
+   * above it, still newest first); both at once bound the page on both sides. `CB-BEFORE` carries the first
+   * (newest) id of the page and `CB-AFTER` the last (oldest); an empty page has neither, so a client keeps
+   * its cursor. Bad values answer 400 with a `message`, as the venue does.
+   */
+  private restTrades(res: ServerResponse, m: SymbolMarket, q: URLSearchParams): void {
+    const limitText = q.get('limit');
+    const limit = limitText === null ? 1000 : /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
+    if (!(limit >= 1 && limit <= 1000)) return sendJson(res, 400, '{"message":"Invalid parameter range - limit"}');
+    const cursor = (name: 'before' | 'after'): number | undefined | null => {
+      const v = q.get(name);
+      if (v === null) return undefined;
+      const n = /^\d{1,16}$/.test(v) ? Number(v) : NaN;
+      return Number.isSafeInteger(n) ? n : null;
+    };
+    const before = cursor('before');
+    if (before === null) return sendJson(res, 400, '{"message":"before cursor value is not valid"}');
+    const after = cursor('after');
+    if (after === null) return sendJson(res, 400, '{"message":"after cursor value is not valid"}');
+    const t = m.trades;
+    // Kept trades with before < id < after are [lo, hi) in the ring (oldest first).
+    const lo = before === undefined ? 0 : t.lowerBoundId(before + 1);
+    const hi = after === undefined ? t.count : t.lowerBoundId(after);
+    const fromBefore = before !== undefined && after === undefined;
+    const first = fromBefore ? lo : Math.max(lo, hi - limit);
+    const end = fromBefore ? Math.min(hi, lo + limit) : hi;
+    const out: unknown[] = [];
+    for (let k = end - 1; k >= first; k--) {
+      const s = t.slot(k);
+      out.push({ time: UnixMicros.toIso(UnixMicros.unsafe(t.timeUs[s])), trade_id: t.id[s], price: this.price(m, t.price[s]), size: this.size(m, t.qty[s]), side: t.buyerMaker[s] === 1 ? 'buy' : 'sell' });
+    }
+    const headers: Record<string, string> = end > first ? { 'cb-before': String(t.id[t.slot(end - 1)]), 'cb-after': String(t.id[t.slot(first)]) } : {};
+    return sendJson(res, 200, JSON.stringify(out), headers);
   }
 
   private product(m: SymbolMarket): unknown {
