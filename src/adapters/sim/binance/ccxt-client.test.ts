@@ -41,6 +41,24 @@ describe('ccxt against the Binance simulator', () => {
     }
   });
 
+  it('fetches tickers over REST', async () => {
+    const t = await exchange.fetchTicker('BTC/USDT');
+    expect(t.symbol).toBe('BTC/USDT');
+    expect(t.timestamp).toBeGreaterThan(0);
+    expect(t.bid).toBeLessThan(t.ask!);
+    expect(t.baseVolume).toBeGreaterThan(0);
+    expect(t.quoteVolume).toBeGreaterThan(0);
+    expect(t.high).toBeGreaterThanOrEqual(Math.max(t.open!, t.last!));
+    expect(t.low).toBeLessThanOrEqual(Math.min(t.open!, t.last!));
+    expect(t.vwap).toBeGreaterThanOrEqual(t.low!);
+    expect(t.vwap).toBeLessThanOrEqual(t.high!);
+    const info = t.info as { firstId: number; lastId: number; count: number };
+    expect(info.count).toBe(info.lastId - info.firstId + 1);
+    const all = await exchange.fetchTickers(['BTC/USDT', 'ETH/USDT']);
+    expect(Object.keys(all).sort()).toEqual(['BTC/USDT', 'ETH/USDT']);
+    expect(all['ETH/USDT'].last).toBeGreaterThan(0);
+  });
+
   it('streams trades and keeps a synchronised order book over WebSocket', async () => {
     const trades = await exchange.watchTrades('BTC/USDT');
     expect(trades.length).toBeGreaterThan(0);

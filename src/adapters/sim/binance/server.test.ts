@@ -283,3 +283,221 @@ describe('Binance spot REST', () => {
     expect(d8(recent[1].quoteQty as string) * 10n ** 8n).toBe(d8(recent[1].price as string) * d8(recent[1].qty as string));
   });
 });
+
+const FULL_KEYS = ['symbol', 'priceChange', 'priceChangePercent', 'weightedAvgPrice', 'prevClosePrice', 'lastPrice', 'lastQty', 'bidPrice', 'bidQty', 'askPrice', 'askQty', 'openPrice', 'highPrice', 'lowPrice', 'volume', 'quoteVolume', 'openTime', 'closeTime', 'firstId', 'lastId', 'count'];
+const DAY_MS = 86_400_000;
+
+/** Signed decimal string to a bigint scaled by 10^8. */
+function sd8(s: string): bigint {
+  return s.startsWith('-') ? -d8(s.slice(1)) : d8(s);
+}
+
+/** a / b rounded half away from zero, as an exact decimal with `places` places. */
+function ratio(a: bigint, b: bigint, places: number): string {
+  const neg = a < 0n;
+  const abs = neg ? -a : a;
+  const scaled = (2n * abs * 10n ** BigInt(places) + b) / (2n * b);
+  const s = scaled.toString().padStart(places + 1, '0');
+  return `${neg && scaled > 0n ? '-' : ''}${s.slice(0, -places)}.${s.slice(-places)}`;
+}
+
+interface Trade {
+  id: number;
+  price: string;
+  qty: string;
+  time: number;
+}
+
+/** Every trade the simulator still holds for a symbol, oldest first, paged through `historicalTrades`. */
+async function allTrades(base: string, symbol: string): Promise<Trade[]> {
+  const out: Trade[] = [];
+  for (;;) {
+    const from = out.length === 0 ? 0 : out[out.length - 1].id + 1;
+    const page = (await getJson(`${base}/api/v3/historicalTrades?symbol=${symbol}&fromId=${from}&limit=1000`)).body as Trade[];
+    out.push(...page);
+    if (page.length < 1000) return out;
+  }
+}
+
+/** What a 24hr ticker must say about `trades` (all of the window, oldest first). */
+function expectStats(t: Data, trades: Trade[]): void {
+  const first = trades[0];
+  const last = trades.at(-1)!;
+  expect(t.count).toBe(trades.length);
+  expect(t.firstId).toBe(first.id);
+  expect(t.lastId).toBe(last.id);
+  expect(t.count).toBe((t.lastId as number) - (t.firstId as number) + 1);
+  expect(t.openPrice).toBe(first.price);
+  expect(t.lastPrice).toBe(last.price);
+  expect(t.lastQty).toBe(last.qty);
+  expect(d8(t.highPrice as string)).toBe(trades.map((x) => d8(x.price)).reduce((a, b) => (b > a ? b : a)));
+  expect(d8(t.lowPrice as string)).toBe(trades.map((x) => d8(x.price)).reduce((a, b) => (b < a ? b : a)));
+  const volume = trades.reduce((a, x) => a + d8(x.qty), 0n);
+  const quote = trades.reduce((a, x) => a + d8(x.price) * d8(x.qty), 0n);
+  expect(d8(t.volume as string)).toBe(volume);
+  expect(d8(t.quoteVolume as string) * 10n ** 8n).toBe(quote);
+  expect(t.weightedAvgPrice).toBe(ratio(quote, volume * 10n ** 8n, 8));
+  const change = d8(last.price) - d8(first.price);
+  expect(sd8(t.priceChange as string)).toBe(change);
+  expect(t.priceChangePercent).toBe(ratio(change * 100n, d8(first.price), 3));
+}
+
+describe('Binance spot REST tickers', () => {
+  it('serves 24hr statistics that agree with the trades, book and price it serves', async () => {
+    const s = await sim();
+    s.advance(5000);
+    const trades = (await getJson(`${s.restUrl}/api/v3/trades?symbol=BTCUSDT&limit=1000`)).body as Trade[];
+    expect(trades.length).toBeGreaterThan(5);
+    expect(trades.length).toBeLessThan(1000);
+    const r = await getJson(`${s.restUrl}/api/v3/ticker/24hr?symbol=BTCUSDT`);
+    expect(r.status).toBe(200);
+    const t = r.body as Data;
+    expect(Object.keys(t)).toEqual(FULL_KEYS);
+    expect(t.symbol).toBe('BTCUSDT');
+    for (const k of FULL_KEYS.slice(1, 16)) expect(t[k]).toMatch(/^-?\d+\.\d{8}$|^-?\d+\.\d{3}$/);
+    expect(t.closeTime).toBe(START_US / 1000 + 5000);
+    expect(t.openTime).toBe((t.closeTime as number) - DAY_MS);
+    // The simulator began 5 s ago: every trade it made is in the window, and none came before it.
+    expectStats(t, trades);
+    expect(t.prevClosePrice).toMatch(/^\d+\.\d{8}$/);
+    const book = (await getJson(`${s.restUrl}/api/v3/ticker/bookTicker?symbol=BTCUSDT`)).body as Data;
+    expect({ bidPrice: t.bidPrice, bidQty: t.bidQty, askPrice: t.askPrice, askQty: t.askQty }).toEqual({ bidPrice: book.bidPrice, bidQty: book.bidQty, askPrice: book.askPrice, askQty: book.askQty });
+    const depth = (await getJson(`${s.restUrl}/api/v3/depth?symbol=BTCUSDT&limit=5`)).body as { bids: string[][]; asks: string[][] };
+    expect([t.bidPrice, t.bidQty]).toEqual(depth.bids[0]);
+    expect([t.askPrice, t.askQty]).toEqual(depth.asks[0]);
+    expect((await getJson(`${s.restUrl}/api/v3/ticker/price?symbol=BTCUSDT`)).body).toEqual({ symbol: 'BTCUSDT', price: t.lastPrice });
+    // Weights: 2 for one symbol, as documented.
+    expect(r.headers.get('x-mbx-used-weight-1m')).toBe(String(25 + 2));
+  });
+
+  it('counts exactly the trades of the last 24 h while the trade history reaches back that far', async () => {
+    const s = await sim({ symbols: ['BTCUSDT'], stepUs: 100_000, params: { tradeRate: 0.01 }, tradeHistory: 20_000 });
+    s.advance(25 * 3_600_000 + 12_300);
+    const trades = await allTrades(s.restUrl, 'BTCUSDT');
+    const t = (await getJson(`${s.restUrl}/api/v3/ticker/24hr?symbol=BTCUSDT`)).body as Data;
+    expect(t.closeTime).toBe(START_US / 1000 + 25 * 3_600_000 + 12_300);
+    expect(t.openTime).toBe((t.closeTime as number) - DAY_MS);
+    const before = trades.filter((x) => x.time < (t.openTime as number));
+    const inside = trades.filter((x) => x.time >= (t.openTime as number));
+    expect(before.length).toBeGreaterThan(10);
+    expect(inside.length).toBeGreaterThan(1000);
+    expectStats(t, inside);
+    expect(t.prevClosePrice).toBe(before.at(-1)!.price);
+  });
+
+  it('beyond the trade history, counts whole minutes from its 1m klines', async () => {
+    const s = await sim({ symbols: ['BTCUSDT'], stepUs: 100_000, params: { tradeRate: 0.01 }, tradeHistory: 300 });
+    s.advance(25 * 3_600_000 + 12_300);
+    const t = (await getJson(`${s.restUrl}/api/v3/ticker/24hr?symbol=BTCUSDT`)).body as Data;
+    const closeMs = START_US / 1000 + 25 * 3_600_000 + 12_300;
+    expect(t.closeTime).toBe(closeMs);
+    // The window starts on the first whole minute inside the last 24 h, as Binance's rolling windows do.
+    const openMs = Math.ceil((closeMs - DAY_MS) / 60_000) * 60_000;
+    expect(t.openTime).toBe(openMs);
+    type Row = [number, string, string, string, string, string, number, string, number, string, string, string];
+    const rows: Row[] = [];
+    for (let from = openMs - 60_000; ; ) {
+      const page = (await getJson(`${s.restUrl}/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=${from}&limit=1000`)).body as Row[];
+      rows.push(...page);
+      if (page.length < 1000) break;
+      from = page[page.length - 1][0] + 60_000;
+    }
+    expect(rows[0][0]).toBe(openMs - 60_000);
+    expect(t.prevClosePrice).toBe(rows[0][4]);
+    const inWindow = rows.slice(1);
+    expect(inWindow.length).toBe(24 * 60);
+    const traded = inWindow.filter((k) => k[8] > 0);
+    expect(t.count).toBe(inWindow.reduce((a, k) => a + k[8], 0));
+    expect(t.count).toBe((t.lastId as number) - (t.firstId as number) + 1);
+    expect(t.openPrice).toBe(traded[0][1]);
+    expect(t.lastPrice).toBe(traded.at(-1)![4]);
+    expect(d8(t.volume as string)).toBe(inWindow.reduce((a, k) => a + d8(k[5]), 0n));
+    expect(d8(t.quoteVolume as string)).toBe(inWindow.reduce((a, k) => a + d8(k[7]), 0n));
+    expect(d8(t.highPrice as string)).toBe(traded.map((k) => d8(k[2])).reduce((a, b) => (b > a ? b : a)));
+    expect(d8(t.lowPrice as string)).toBe(traded.map((k) => d8(k[3])).reduce((a, b) => (b < a ? b : a)));
+    const recent = (await getJson(`${s.restUrl}/api/v3/trades?symbol=BTCUSDT&limit=1`)).body as Trade[];
+    expect(t.lastId).toBe(recent[0].id);
+    expect(t.lastQty).toBe(recent[0].qty);
+  });
+
+  it('with the 1m klines trimmed too, starts at the oldest kept minute', async () => {
+    const s = await sim({ symbols: ['BTCUSDT'], stepUs: 100_000, params: { tradeRate: 0.01 }, tradeHistory: 100, klineHistory: 90 });
+    s.advance(3 * 3_600_000 + 12_300);
+    const t = (await getJson(`${s.restUrl}/api/v3/ticker/24hr?symbol=BTCUSDT`)).body as Data;
+    const rows = (await getJson(`${s.restUrl}/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=0&limit=1000`)).body as [number, string, string, string, string, string, number, string, number][];
+    expect(rows.length).toBe(91);
+    expect(t.openTime).toBe(rows[0][0]);
+    expect(t.count).toBe(rows.reduce((a, k) => a + k[8], 0));
+    expect(d8(t.volume as string)).toBe(rows.reduce((a, k) => a + d8(k[5]), 0n));
+  });
+
+  it('takes symbol, a symbols list or neither, charges the documented weights and answers Binance errors', async () => {
+    const s = await sim();
+    s.advance(2000);
+    const base = `${s.restUrl}/api/v3/ticker`;
+    const list = encodeURIComponent('["NKNUSDT","BTCUSDT"]');
+    let used = 0;
+    const weighs = async (url: string, w: number): Promise<unknown> => {
+      const r = await getJson(url);
+      used += w;
+      expect(r.headers.get('x-mbx-used-weight-1m')).toBe(String(used));
+      return r.body;
+    };
+    const two = (await weighs(`${base}/24hr?symbols=${list}`, 2)) as Data[];
+    expect(two.map((x) => x.symbol)).toEqual(['NKNUSDT', 'BTCUSDT']);
+    expect(two[1]).toEqual(await weighs(`${base}/24hr?symbol=BTCUSDT`, 2));
+    const all = (await weighs(`${base}/24hr`, 80)) as Data[];
+    expect(all.map((x) => x.symbol)).toEqual(['BTCUSDT', 'ETHUSDT', 'NKNUSDT']);
+    expect(all[0]).toEqual(two[1]);
+    const mini = (await weighs(`${base}/24hr?symbol=ETHUSDT&type=MINI`, 2)) as Data;
+    expect(Object.keys(mini)).toEqual(['symbol', 'openPrice', 'highPrice', 'lowPrice', 'lastPrice', 'volume', 'quoteVolume', 'openTime', 'closeTime', 'firstId', 'lastId', 'count']);
+    expect(mini.count).toBe(all[1].count);
+    for (const [path, one] of [
+      ['price', ['symbol', 'price']],
+      ['bookTicker', ['symbol', 'bidPrice', 'bidQty', 'askPrice', 'askQty']],
+    ] as const) {
+      expect(Object.keys((await weighs(`${base}/${path}?symbol=ETHUSDT`, 2)) as Data)).toEqual(one);
+      expect(((await weighs(`${base}/${path}?symbols=${list}`, 4)) as Data[]).map((x) => x.symbol)).toEqual(['NKNUSDT', 'BTCUSDT']);
+      expect(((await weighs(`${base}/${path}`, 4)) as Data[]).map((x) => x.symbol)).toEqual(['BTCUSDT', 'ETHUSDT', 'NKNUSDT']);
+    }
+    for (const path of ['24hr', 'price', 'bookTicker']) {
+      const unknown = await getJson(`${base}/${path}?symbol=NOPE`);
+      expect(unknown.status).toBe(400);
+      expect(unknown.body).toEqual({ code: -1121, msg: 'Invalid symbol.' });
+      expect((await getJson(`${base}/${path}?symbols=${encodeURIComponent('["BTCUSDT","NOPE"]')}`)).body).toEqual({ code: -1121, msg: 'Invalid symbol.' });
+      const both = await getJson(`${base}/${path}?symbol=BTCUSDT&symbols=${list}`);
+      expect(both.status).toBe(400);
+      expect(both.body).toEqual({ code: -1128, msg: "Combination of optional parameters invalid. Recommendation: 'symbol' and 'symbols' cannot both be sent." });
+      expect((await getJson(`${base}/${path}?symbols=BTCUSDT`)).body).toMatchObject({ code: -1100 });
+      expect((await getJson(`${base}/${path}?symbol=btcusdt`)).body).toMatchObject({ code: -1100 });
+    }
+    expect((await getJson(`${base}/24hr?symbol=BTCUSDT&type=FOO`)).body).toEqual({ code: -1139, msg: 'Invalid ticker type.' });
+  });
+});
+
+describe('Binance USD-M futures REST tickers', () => {
+  it('serves /fapi/v1 tickers in the futures shapes, with their weights', async () => {
+    const s = await sim({ kind: 'usdm' });
+    s.advance(3000);
+    const r = await getJson(`${s.restUrl}/fapi/v1/ticker/24hr?symbol=ETHUSDT`);
+    const t = r.body as Data;
+    expect(Object.keys(t)).toEqual(['symbol', 'priceChange', 'priceChangePercent', 'weightedAvgPrice', 'lastPrice', 'lastQty', 'openPrice', 'highPrice', 'lowPrice', 'volume', 'quoteVolume', 'openTime', 'closeTime', 'firstId', 'lastId', 'count']);
+    expect(r.headers.get('x-mbx-used-weight-1m')).toBe('1');
+    const trades = (await getJson(`${s.restUrl}/fapi/v1/trades?symbol=ETHUSDT&limit=1000`)).body as Trade[];
+    expect(t.count).toBe(trades.length);
+    expect(t.firstId).toBe(trades[0].id);
+    expect(t.lastPrice).toBe(trades.at(-1)!.price);
+    expect(t.lastQty).toBe(trades.at(-1)!.qty);
+    // Futures write the symbol's own precision, the weighted average price included.
+    const places = (t.lastPrice as string).split('.')[1]?.length ?? 0;
+    expect((t.weightedAvgPrice as string).split('.')[1]?.length ?? 0).toBe(places);
+    const all = await getJson(`${s.restUrl}/fapi/v1/ticker/24hr`);
+    expect((all.body as Data[]).map((x) => x.symbol)).toEqual(['BTCUSDT', 'ETHUSDT', 'NKNUSDT']);
+    expect(all.headers.get('x-mbx-used-weight-1m')).toBe(String(1 + 5 + 40));
+    const price = (await getJson(`${s.restUrl}/fapi/v1/ticker/price?symbol=ETHUSDT`)).body as Data;
+    expect(price).toEqual({ symbol: 'ETHUSDT', price: t.lastPrice, time: t.closeTime });
+    const book = (await getJson(`${s.restUrl}/fapi/v1/ticker/bookTicker?symbol=ETHUSDT`)).body as Data;
+    expect(Object.keys(book)).toEqual(['symbol', 'bidPrice', 'bidQty', 'askPrice', 'askQty', 'time', 'lastUpdateId']);
+    expect((await getJson(`${s.restUrl}/fapi/v1/ticker/24hr?symbol=NOPE`)).body).toEqual({ code: -1121, msg: 'Invalid symbol.' });
+  });
+});

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { assertNever } from '../../../core/errors.js';
 import { ClockDriver } from '../driver.js';
 import { corruptFrame, FaultCommandError, parseFaultCommand, type FaultCommand, type MalformedKind } from '../faults.js';
 import { closeServer, listen, readBody, sendJson, urlHost } from '../http-util.js';
@@ -11,6 +12,7 @@ import { generatedNames, specsFor, type SymbolSpec } from '../symbols.js';
 import { Outbox } from '../ws-out.js';
 import { exchangeInfoBody } from './exchange-info.js';
 import { parseStream, type StreamSpec } from './streams.js';
+import { rollingStats } from './ticker.js';
 import { BinanceWire, type BinanceMarketKind } from './wire.js';
 
 /**
@@ -107,6 +109,16 @@ interface Held {
 
 const METHODS = '`SUBSCRIBE`, `UNSUBSCRIBE`, `LIST_SUBSCRIPTIONS`, `SET_PROPERTY`, `GET_PROPERTY`';
 
+/** Which symbols a ticker request names: `symbol`, `symbols` (spot), or neither (all); or the error to send. */
+type Selection =
+  | { readonly kind: 'one'; readonly m: SymbolMarket }
+  | { readonly kind: 'many'; readonly ms: readonly SymbolMarket[] }
+  | { readonly kind: 'all' }
+  | { readonly kind: 'error'; readonly res: [number, string] };
+
+const INVALID_SYMBOL: [number, string] = [400, '{"code":-1121,"msg":"Invalid symbol."}'];
+const SYMBOLS_RE = /^\[("[A-Z0-9\-_.]{1,20}"(,"[A-Z0-9\-_.]{1,20}")*)?\]$/;
+
 export class BinanceSimulator implements MarketListener {
   readonly market: Market;
   readonly kind: BinanceMarketKind;
@@ -136,6 +148,8 @@ export class BinanceSimulator implements MarketListener {
   /** Frames delivered to client queues since start (all connections). */
   framesOut = 0;
   private readonly replay: ReplayFeed | undefined;
+  /** Simulated start (ms): nothing traded before it. */
+  private readonly startMs: number;
   /** True once a replay has emitted its last event. */
   replayFinished = false;
 
@@ -164,6 +178,7 @@ export class BinanceSimulator implements MarketListener {
       this,
     );
     this.symTopics = this.market.symbols.map(() => ({}));
+    this.startMs = Math.floor(this.market.nowUs / 1000);
     // 1024 stream names in a /stream URL take about 30 KB, above Node's default 16 KB header limit.
     this.http = createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => this.onHttp(req, res));
     this.http.keepAliveTimeout = 5_000;
@@ -702,8 +717,19 @@ export class BinanceSimulator implements MarketListener {
       aggTrades: () => ({ weight: this.kind === 'spot' ? 4 : 20, run: () => this.restAggTrades(q) }),
       trades: () => ({ weight: this.kind === 'spot' ? 25 : 5, run: () => this.restTrades(q, false) }),
       historicalTrades: () => ({ weight: this.kind === 'spot' ? 25 : 20, run: () => this.restTrades(q, true) }),
-      'ticker/bookTicker': () => ({ weight: 2, run: () => this.restBookTicker(q, nowMs) }),
-      'ticker/price': () => ({ weight: 2, run: () => this.restPrice(q, nowMs) }),
+      'ticker/24hr': () => {
+        const sel = this.selection(q);
+        const weight = this.kind === 'spot' ? tickerWeight(sel, 2, 80, true) : tickerWeight(sel, 1, 40, false);
+        return { weight, run: () => this.restTicker24hr(sel, q) };
+      },
+      'ticker/bookTicker': () => {
+        const sel = this.selection(q);
+        return { weight: this.kind === 'spot' ? tickerWeight(sel, 2, 4, false) : tickerWeight(sel, 2, 5, false), run: () => this.restBookTicker(sel, nowMs) };
+      },
+      'ticker/price': () => {
+        const sel = this.selection(q);
+        return { weight: this.kind === 'spot' ? tickerWeight(sel, 2, 4, false) : tickerWeight(sel, 1, 2, false), run: () => this.restPrice(sel, nowMs) };
+      },
     };
     const r = routes[route];
     if (r === undefined) return sendJson(res, 404, '{"code":-1000,"msg":"Not found."}');
@@ -728,8 +754,56 @@ export class BinanceSimulator implements MarketListener {
     if (s === null || s === '') return [400, `{"code":-1102,"msg":"Mandatory parameter 'symbol' was not sent, was empty/null, or malformed."}`];
     if (!/^[A-Z0-9\-_.]{1,20}$/.test(s)) return [400, `{"code":-1100,"msg":"Illegal characters found in parameter 'symbol'; legal range is '^[A-Z0-9-_.]{1,20}$'."}`];
     const m = this.market.bySymbol.get(s);
-    if (m === undefined) return [400, '{"code":-1121,"msg":"Invalid symbol."}'];
+    if (m === undefined) return INVALID_SYMBOL;
     return m;
+  }
+
+  /** The `symbols` parameter, a JSON array of names as Binance writes it: `["BTCUSDT","ETHUSDT"]`. */
+  private symbolsParam(many: string): { readonly ms: SymbolMarket[] } | { readonly res: [number, string] } {
+    if (!SYMBOLS_RE.test(many)) {
+      return { res: [400, `{"code":-1100,"msg":"Illegal characters found in parameter 'symbols'; legal range is '^\\\\[(\\"[A-Z0-9-_.]{1,20}\\"(,\\"[A-Z0-9-_.]{1,20}\\"){0,}){0,1}\\\\]$'."}`] };
+    }
+    const ms: SymbolMarket[] = [];
+    for (const w of JSON.parse(many) as string[]) {
+      const m = this.market.bySymbol.get(w);
+      if (m === undefined) return { res: INVALID_SYMBOL };
+      ms.push(m);
+    }
+    return { ms };
+  }
+
+  /** Ticker endpoints: spot takes `symbol` or `symbols` (not both); futures only `symbol`. */
+  private selection(q: URLSearchParams): Selection {
+    const one = q.get('symbol');
+    const many = this.kind === 'spot' ? q.get('symbols') : null;
+    if (one !== null && many !== null) {
+      return { kind: 'error', res: [400, `{"code":-1128,"msg":"Combination of optional parameters invalid. Recommendation: 'symbol' and 'symbols' cannot both be sent."}`] };
+    }
+    if (one !== null) {
+      const m = this.symbolParam(q);
+      return Array.isArray(m) ? { kind: 'error', res: m } : { kind: 'one', m };
+    }
+    if (many !== null) {
+      const r = this.symbolsParam(many);
+      return 'res' in r ? { kind: 'error', res: r.res } : { kind: 'many', ms: r.ms };
+    }
+    return { kind: 'all' };
+  }
+
+  /** Renders a selection: one object for `symbol`, an array otherwise. */
+  private tickers(sel: Selection, one: (m: SymbolMarket) => string): [number, string] {
+    switch (sel.kind) {
+      case 'error':
+        return sel.res;
+      case 'one':
+        return [200, one(sel.m)];
+      case 'many':
+        return [200, `[${sel.ms.map(one).join(',')}]`];
+      case 'all':
+        return [200, `[${this.market.symbols.map(one).join(',')}]`];
+      default:
+        return assertNever(sel);
+    }
   }
 
   private intParam(q: URLSearchParams, name: string): number | undefined | [number, string] {
@@ -743,21 +817,14 @@ export class BinanceSimulator implements MarketListener {
     let specs = this.market.symbols.map((m) => m.spec);
     const one = q.get('symbol');
     const many = q.get('symbols');
-    if (one !== null || many !== null) {
-      let wanted: unknown;
-      try {
-        wanted = one !== null ? [one] : JSON.parse(many ?? '[]');
-      } catch {
-        return [400, `{"code":-1100,"msg":"Illegal characters found in parameter 'symbols'; legal range is '^\\\\[(\\"[A-Z0-9-_.]{1,20}\\"(,\\"[A-Z0-9-_.]{1,20}\\"){0,}){0,1}\\\\]$'."}`];
-      }
-      if (!Array.isArray(wanted)) return [400, '{"code":-1121,"msg":"Invalid symbol."}'];
-      const out: SymbolSpec[] = [];
-      for (const w of wanted) {
-        const m = typeof w === 'string' ? this.market.bySymbol.get(w) : undefined;
-        if (m === undefined) return [400, '{"code":-1121,"msg":"Invalid symbol."}'];
-        out.push(m.spec);
-      }
-      specs = out;
+    if (one !== null) {
+      const m = this.market.bySymbol.get(one);
+      if (m === undefined) return INVALID_SYMBOL;
+      specs = [m.spec];
+    } else if (many !== null) {
+      const r = this.symbolsParam(many);
+      if ('res' in r) return r.res;
+      specs = r.ms.map((m) => m.spec);
     }
     return [200, exchangeInfoBody(this.kind, specs, nowMs)];
   }
@@ -858,27 +925,39 @@ export class BinanceSimulator implements MarketListener {
     return [200, `[${rows.join(',')}]`];
   }
 
-  private restBookTicker(q: URLSearchParams, nowMs: number): [number, string] {
-    const one = (m: SymbolMarket): string => {
+  private restTicker24hr(sel: Selection, q: URLSearchParams): [number, string] {
+    // Futures have no `type` parameter (unknown parameters are ignored).
+    const type = this.kind === 'spot' ? (q.get('type') ?? 'FULL') : 'FULL';
+    if (type !== 'FULL' && type !== 'MINI') return [400, '{"code":-1139,"msg":"Invalid ticker type."}'];
+    const nowUs = this.market.nowUs;
+    return this.tickers(sel, (m) => this.wire.ticker24hr(m, rollingStats(m, nowUs, this.startMs), type === 'MINI'));
+  }
+
+  private restBookTicker(sel: Selection, nowMs: number): [number, string] {
+    return this.tickers(sel, (m) => {
       const b = Math.max(0, m.bestBid);
       const a = Math.max(0, m.bestAsk);
       const base = `"symbol":"${m.symbol}","bidPrice":"${this.wire.price(m, b)}","bidQty":"${this.wire.qty(m, m.bidAt(b))}","askPrice":"${this.wire.price(m, a)}","askQty":"${this.wire.qty(m, m.askAt(a))}"`;
       return this.kind === 'spot' ? `{${base}}` : `{${base},"time":${nowMs},"lastUpdateId":${m.updateId}}`;
-    };
-    if (q.get('symbol') === null) return [200, `[${this.market.symbols.map(one).join(',')}]`];
-    const m = this.symbolParam(q);
-    if (Array.isArray(m)) return m;
-    return [200, one(m)];
+    });
   }
 
-  private restPrice(q: URLSearchParams, nowMs: number): [number, string] {
-    const one = (m: SymbolMarket): string =>
-      this.kind === 'spot' ? `{"symbol":"${m.symbol}","price":"${this.wire.price(m, m.lastPrice)}"}` : `{"symbol":"${m.symbol}","price":"${this.wire.price(m, m.lastPrice)}","time":${nowMs}}`;
-    if (q.get('symbol') === null) return [200, `[${this.market.symbols.map(one).join(',')}]`];
-    const m = this.symbolParam(q);
-    if (Array.isArray(m)) return m;
-    return [200, one(m)];
+  private restPrice(sel: Selection, nowMs: number): [number, string] {
+    return this.tickers(sel, (m) =>
+      this.kind === 'spot' ? `{"symbol":"${m.symbol}","price":"${this.wire.price(m, m.lastPrice)}"}` : `{"symbol":"${m.symbol}","price":"${this.wire.price(m, m.lastPrice)}","time":${nowMs}}`,
+    );
   }
+}
+
+/**
+ * A ticker endpoint's request weight: `one` for a symbol, `all` without one; spot's `/ticker/24hr` scales with the
+ * number of `symbols` (2 up to 20, 40 up to 100, then 80), its other tickers charge `all` for any list.
+ */
+function tickerWeight(sel: Selection, one: number, all: number, scaled: boolean): number {
+  if (sel.kind === 'one' || sel.kind === 'error') return one;
+  if (sel.kind === 'all' || !scaled) return all;
+  const n = sel.ms.length;
+  return n <= 20 ? one : n <= 100 ? 40 : all;
 }
 
 function reject(socket: Duplex, status: number, message: string): void {

@@ -1,6 +1,7 @@
 import { formatFixed, formatPadded } from '../fixed.js';
 import type { Kline } from '../klines.js';
 import type { SymbolMarket } from '../market.js';
+import type { RollingStats } from './ticker.js';
 
 /**
  * Binance frame and REST body templates, built with string templates rather than JSON.stringify: the
@@ -107,4 +108,46 @@ export class BinanceWire {
     const quote = this.quote(m, BigInt(price) * BigInt(qty));
     return `{"id":${id},"price":"${this.price(m, price)}","qty":"${this.qty(m, qty)}","quoteQty":"${quote}","time":${timeMs},"isBuyerMaker":${buyerMaker}${this.kind === 'spot' ? ',"isBestMatch":true}' : '}'}`;
   }
+
+  /** A price difference in ticks, signed. */
+  priceDelta(m: SymbolMarket, ticks: number): string {
+    return ticks < 0 ? `-${this.price(m, -ticks)}` : this.price(m, ticks);
+  }
+
+  /**
+   * REST `/ticker/24hr` for one symbol. `FULL` (futures have no prevClose, bid or ask) or `MINI`. The percent
+   * change has 3 places and the weighted average price 8 on spot, the symbol's precision on futures, both
+   * rounded half away from zero from exact integers.
+   */
+  ticker24hr(m: SymbolMarket, st: RollingStats, mini: boolean): string {
+    const k = st.k;
+    const pp = m.spec.pricePrecision;
+    const tail = `"volume":"${this.qty(m, k.v)}","quoteVolume":"${this.quote(m, k.q)}","openTime":${st.openMs},"closeTime":${st.closeMs},"firstId":${k.f},"lastId":${k.L},"count":${k.n}}`;
+    if (mini) {
+      return `{"symbol":"${m.symbol}","openPrice":"${this.price(m, k.o)}","highPrice":"${this.price(m, k.h)}","lowPrice":"${this.price(m, k.l)}","lastPrice":"${this.price(m, k.c)}",${tail}`;
+    }
+    const change = k.c - k.o;
+    const pct = k.o === 0 ? '0.000' : signedFixed(divRound(BigInt(change) * 100_000n, BigInt(k.o)), 3);
+    const avgPlaces = this.kind === 'spot' ? Math.max(8, pp) : pp;
+    const avg = k.v === 0 ? 0n : divRound(k.q * 10n ** BigInt(avgPlaces - pp), BigInt(k.v));
+    const head = `{"symbol":"${m.symbol}","priceChange":"${this.priceDelta(m, change)}","priceChangePercent":"${pct}","weightedAvgPrice":"${formatFixed(avg, avgPlaces)}"`;
+    const last = `"lastPrice":"${this.price(m, k.c)}","lastQty":"${this.qty(m, st.lastQty)}"`;
+    const ohl = `"openPrice":"${this.price(m, k.o)}","highPrice":"${this.price(m, k.h)}","lowPrice":"${this.price(m, k.l)}"`;
+    if (this.kind === 'usdm') return `${head},${last},${ohl},${tail}`;
+    const b = Math.max(0, m.bestBid);
+    const a = Math.max(0, m.bestAsk);
+    const book = `"bidPrice":"${this.price(m, b)}","bidQty":"${this.qty(m, m.bidAt(b))}","askPrice":"${this.price(m, a)}","askQty":"${this.qty(m, m.askAt(a))}"`;
+    return `${head},"prevClosePrice":"${this.price(m, st.prevClose)}",${last},${book},${ohl},${tail}`;
+  }
+}
+
+/** n / d rounded half away from zero (d > 0). */
+function divRound(n: bigint, d: bigint): bigint {
+  const a = n < 0n ? -n : n;
+  const r = (2n * a + d) / (2n * d);
+  return n < 0n ? -r : r;
+}
+
+function signedFixed(v: bigint, decimals: number): string {
+  return v < 0n ? `-${formatFixed(-v, decimals)}` : formatFixed(v, decimals);
 }
