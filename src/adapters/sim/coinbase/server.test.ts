@@ -186,4 +186,29 @@ describe('Coinbase Exchange feed', () => {
       expect([q, r.status, r.body]).toEqual([q, 400, { message }]);
     }
   });
+
+  it('sends null, never "0", for the best bid or ask of an empty book side on the ticker', async () => {
+    // A book one tick deep: takers sometimes sweep a whole side.
+    const s = await sim({ params: { depthTicks: 1 } });
+    const c = await client(`${s.wsUrl}/`);
+    c.ws.send(JSON.stringify({ type: 'subscribe', product_ids: ['BTC-USD'], channels: ['ticker'] }));
+    await c.until(() => c.frames.length >= 1);
+    for (let i = 0; i < 40; i++) s.advance(1000);
+    await settle(60);
+    const tickers = (c.json() as Msg[]).filter((m) => m.type === 'ticker');
+    expect(tickers.length).toBeGreaterThan(50);
+    for (const t of tickers) {
+      // The documented fields are all there; a side is either a positive price with its size, or null.
+      expect(Object.keys(t)).toEqual(['type', 'sequence', 'product_id', 'price', 'open_24h', 'volume_24h', 'low_24h', 'high_24h', 'volume_30d', 'best_bid', 'best_bid_size', 'best_ask', 'best_ask_size', 'side', 'time', 'trade_id', 'last_size']);
+      for (const side of ['bid', 'ask']) {
+        const p = t[`best_${side}`];
+        const q = t[`best_${side}_size`];
+        if (p === null) expect(q).toBeNull();
+        else expect([Number(p) > 0, Number(q) > 0]).toEqual([true, true]);
+      }
+      if (t.best_bid !== null && t.best_ask !== null) expect(Number(t.best_bid)).toBeLessThan(Number(t.best_ask));
+    }
+    expect(tickers.some((t) => t.best_bid === null || t.best_ask === null)).toBe(true);
+    expect(tickers.some((t) => t.best_bid !== null && t.best_ask !== null)).toBe(true);
+  });
 });

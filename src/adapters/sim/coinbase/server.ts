@@ -42,11 +42,14 @@ function orderId(a: number, b: number): string {
 export class CoinbaseSimulator extends VenueSimulator<CoinbaseConn> {
   private readonly subs = new Map<Channel, CoinbaseConn[][]>();
   private readonly stats: { open: number; high: number; low: number; volume: number; lastTradeId: number }[];
+  /** Per product, the last match not yet reported on the ticker channel (id -1: none). */
+  private readonly lastMatch: { id: number; price: number; qty: number; timeUs: number; buyerMaker: boolean }[];
 
   private constructor(opts: CoinbaseSimOptions) {
     super(opts);
     for (const ch of COINBASE_CHANNELS) this.subs.set(ch, this.market.symbols.map(() => []));
     this.stats = this.market.symbols.map((m) => ({ open: m.lastPrice, high: m.lastPrice, low: m.lastPrice, volume: 0, lastTradeId: m.nextTradeId - 1 }));
+    this.lastMatch = this.market.symbols.map(() => ({ id: -1, price: 0, qty: 0, timeUs: 0, buyerMaker: false }));
   }
 
   static async start(opts: CoinbaseSimOptions): Promise<CoinbaseSimulator> {
@@ -73,6 +76,16 @@ export class CoinbaseSimulator extends VenueSimulator<CoinbaseConn> {
     return `{"type":"${type}","trade_id":${id},"maker_order_id":"${orderId(id, m.index)}","taker_order_id":"${orderId(m.index, id)}","side":"${side}","size":"${this.size(m, qty)}","price":"${this.price(m, price)}","product_id":"${m.symbol}","sequence":${m.updateId},"time":"${UnixMicros.toIso(UnixMicros.unsafe(timeUs))}"}`;
   }
 
+  /**
+   * The ticker's `best_bid`/`best_bid_size` (or ask) pair. An empty side has no price: both are null, not
+   * a "0" that a client would take for a quote (the venue's messages never carry a zero price).
+   */
+  private touch(m: SymbolMarket, side: 'bid' | 'ask'): string {
+    const tick = side === 'bid' ? m.bestBid : m.bestAsk;
+    if (tick < 0) return `"best_${side}":null,"best_${side}_size":null`;
+    return `"best_${side}":"${this.price(m, tick)}","best_${side}_size":"${this.size(m, side === 'bid' ? m.bidAt(tick) : m.askAt(tick))}"`;
+  }
+
   trade(m: SymbolMarket, id: number, price: number, qty: number, timeUs: number, buyerMaker: boolean): void {
     const st = this.stats[m.index];
     if (price > st.high) st.high = price;
@@ -81,22 +94,37 @@ export class CoinbaseSimulator extends VenueSimulator<CoinbaseConn> {
     st.lastTradeId = id;
     const matches = this.subs.get('matches')![m.index];
     if (matches.length > 0) this.send(`matches.${m.symbol}`, this.matchFrame('match', m, id, price, qty, timeUs, buyerMaker), matches);
+    // The ticker waits for the book to take the match (the market reports it right after the taker order):
+    // its best bid/ask are those after the match, and cascading matches make one ticker, as at the venue.
+    const last = this.lastMatch[m.index];
+    last.id = id;
+    last.price = price;
+    last.qty = qty;
+    last.timeUs = timeUs;
+    last.buyerMaker = buyerMaker;
+  }
+
+  private flushTicker(m: SymbolMarket): void {
+    const last = this.lastMatch[m.index];
+    if (last.id < 0) return;
     const ticker = this.subs.get('ticker')![m.index];
     if (ticker.length > 0) {
-      const b = Math.max(0, m.bestBid);
-      const a = Math.max(0, m.bestAsk);
+      const st = this.stats[m.index];
       const vol = this.size(m, st.volume);
       this.send(
         `ticker.${m.symbol}`,
-        `{"type":"ticker","sequence":${m.updateId},"product_id":"${m.symbol}","price":"${this.price(m, price)}","open_24h":"${this.price(m, st.open)}","volume_24h":"${vol}","low_24h":"${this.price(m, st.low)}","high_24h":"${this.price(m, st.high)}","volume_30d":"${vol}","best_bid":"${this.price(m, b)}","best_bid_size":"${this.size(m, m.bidAt(b))}","best_ask":"${this.price(m, a)}","best_ask_size":"${this.size(m, m.askAt(a))}","side":"${buyerMaker ? 'sell' : 'buy'}","time":"${UnixMicros.toIso(UnixMicros.unsafe(timeUs))}","trade_id":${id},"last_size":"${this.size(m, qty)}"}`,
+        `{"type":"ticker","sequence":${m.updateId},"product_id":"${m.symbol}","price":"${this.price(m, last.price)}","open_24h":"${this.price(m, st.open)}","volume_24h":"${vol}","low_24h":"${this.price(m, st.low)}","high_24h":"${this.price(m, st.high)}","volume_30d":"${vol}",${this.touch(m, 'bid')},${this.touch(m, 'ask')},"side":"${last.buyerMaker ? 'sell' : 'buy'}","time":"${UnixMicros.toIso(UnixMicros.unsafe(last.timeUs))}","trade_id":${last.id},"last_size":"${this.size(m, last.qty)}"}`,
         ticker,
       );
     }
+    last.id = -1;
   }
 
   aggTrade(): void {}
 
-  bookTicker(): void {}
+  bookTicker(m: SymbolMarket): void {
+    this.flushTicker(m);
+  }
 
   depthDiff(m: SymbolMarket, windowMs: 100 | 1000, _first: number, _last: number, _prev: number, timeUs: number, bids: readonly number[], asks: readonly number[]): void {
     if (windowMs !== 100) return;
@@ -112,6 +140,8 @@ export class CoinbaseSimulator extends VenueSimulator<CoinbaseConn> {
   }
 
   boundary(timeUs: number): void {
+    // A match the book did not report on (none in synthetic markets) still gets its ticker.
+    for (const m of this.market.symbols) this.flushTicker(m);
     if (timeUs % 1_000_000 !== 0) return;
     const hb = this.subs.get('heartbeat')!;
     const time = UnixMicros.toIso(UnixMicros.unsafe(timeUs));
