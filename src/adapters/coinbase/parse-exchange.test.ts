@@ -30,6 +30,17 @@ describe('Coinbase Exchange feed', () => {
     expect(old).toMatchObject({ kind: 'quote', event: undefined, sequence: 27883326 });
   });
 
+  it('takes a ticker with an empty side (null price and size) as valid but makes no quote from it', () => {
+    const base = { type: 'ticker', sequence: 9, product_id: 'BTC-USD', price: '100', time: '2022-01-01T00:00:00.5Z' };
+    const noAsk = parseExchangeMessage(JSON.stringify({ ...base, best_bid: '99.5', best_bid_size: '1.5', best_ask: null, best_ask_size: null }), tsInit);
+    expect(noAsk).toMatchObject({ kind: 'quote', event: undefined, sequence: 9, productId: 'BTC-USD' });
+    const noBid = parseExchangeMessage(JSON.stringify({ ...base, best_bid: null, best_bid_size: null, best_ask: '100.5', best_ask_size: '2' }), tsInit);
+    expect(noBid).toMatchObject({ kind: 'quote', event: undefined });
+    // the side that is there is still checked, and a null price with a size is malformed
+    expect(parseExchangeMessage(JSON.stringify({ ...base, best_bid: '0', best_bid_size: '1', best_ask: null, best_ask_size: null }), tsInit)).toMatchObject({ kind: 'rejection', field: 'best_bid' });
+    expect(parseExchangeMessage(JSON.stringify({ ...base, best_bid: null, best_bid_size: '1', best_ask: '100.5', best_ask_size: '2' }), tsInit)).toMatchObject({ kind: 'rejection', field: 'best_bid_size' });
+  });
+
   it('parses level2 snapshots and updates', () => {
     const snap = parseExchangeMessage(JSON.stringify({ type: 'snapshot', product_id: 'BAND-GBP', asks: [['14.8024', '12.77']], bids: [['14.7693', '27.51'], ['14.7659', '12.48']] }), tsInit);
     expect(snap.kind === 'book_snapshot' && snap.event.bids.map(([p]) => p.toString())).toEqual(['14.7693', '14.7659']);

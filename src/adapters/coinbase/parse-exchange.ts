@@ -14,7 +14,8 @@ import { arr, instrumentOf, int, obj, positivePrice, quantity, timeOf } from './
  * - `match` / `last_match`: `side` is the MAKER's side (Coinbase's documented convention), so a `sell`
  *   match was lifted by a buyer: the aggressor is the opposite side.
  * - `ticker`: best bid/ask, with sizes on current feeds (`best_bid_size`); older feeds have none, and then
- *   no quote is made (a quote with unknown sizes would be wrong, not merely incomplete).
+ *   no quote is made (a quote with unknown sizes would be wrong, not merely incomplete). A side with no
+ *   orders comes as null: the frame is valid (the stream is alive) but makes no quote either.
  * - `snapshot` / `l2update`: absolute sizes, `0` removes a level; level2 has no sequence numbers.
  * - `heartbeat`: `sequence` and `last_trade_id` per product, which let a client see missed trades.
  */
@@ -60,23 +61,28 @@ function parseObject(o: Record<string, unknown>, tsInit: UnixMicros): ExchangeMe
     case 'ticker': {
       const instrumentId = instrumentOf(o.product_id);
       const sequence = int(o.sequence, 'sequence');
-      const hasSizes = o.best_bid_size !== undefined && o.best_ask_size !== undefined;
-      const event: QuoteTick | undefined = hasSizes
-        ? {
-            type: 'quote',
-            instrumentId,
-            bidPrice: positivePrice(o.best_bid, 'best_bid'),
-            askPrice: positivePrice(o.best_ask, 'best_ask'),
-            bidSize: quantity(o.best_bid_size, 'best_bid_size', false),
-            askSize: quantity(o.best_ask_size, 'best_ask_size', false),
-            tsEvent: timeOf(o.time),
-            tsInit,
-          }
-        : undefined;
-      if (!hasSizes) {
-        positivePrice(o.best_bid, 'best_bid');
-        positivePrice(o.best_ask, 'best_ask');
+      // A side with no orders comes as null price (and null size): a valid frame that makes no quote.
+      const oneSided = o.best_bid === null || o.best_ask === null;
+      for (const side of ['bid', 'ask'] as const) {
+        const px = o[`best_${side}`];
+        const size = o[`best_${side}_size`];
+        if (px === null && size !== null && size !== undefined) throw new ParseError(`best_${side} is null but its size is not`, `best_${side}_size`);
+        if (px !== null) positivePrice(px, `best_${side}`);
       }
+      const hasSizes = o.best_bid_size !== undefined && o.best_ask_size !== undefined;
+      const event: QuoteTick | undefined =
+        hasSizes && !oneSided
+          ? {
+              type: 'quote',
+              instrumentId,
+              bidPrice: positivePrice(o.best_bid, 'best_bid'),
+              askPrice: positivePrice(o.best_ask, 'best_ask'),
+              bidSize: quantity(o.best_bid_size, 'best_bid_size', false),
+              askSize: quantity(o.best_ask_size, 'best_ask_size', false),
+              tsEvent: timeOf(o.time),
+              tsInit,
+            }
+          : undefined;
       return { kind: 'quote', event, sequence, productId: o.product_id as string };
     }
     case 'snapshot':
