@@ -29,12 +29,15 @@ function d8(s: string): bigint {
   return BigInt(i + f.padEnd(8, '0').slice(0, 8));
 }
 
-async function getJson(url: string): Promise<{ status: number; body: unknown; headers: Headers }> {
-  const r = await fetch(url);
+async function getJson(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const r = await fetch(url, { headers });
   return { status: r.status, body: await r.json(), headers: r.headers };
 }
 
 type Data = Record<string, unknown>;
+
+/** historicalTrades needs an API key (any, unless the simulator was started with one). */
+const KEY = { 'X-MBX-APIKEY': 'test-key' };
 
 describe('Binance spot WebSocket protocol', () => {
   it('answers SUBSCRIBE, LIST_SUBSCRIPTIONS and UNSUBSCRIBE with ids and streams raw frames on /ws', async () => {
@@ -282,6 +285,36 @@ describe('Binance spot REST', () => {
     expect(recent.map((x) => x.id)).toEqual(trades.slice(-2).map((t) => t.t));
     expect(d8(recent[1].quoteQty as string) * 10n ** 8n).toBe(d8(recent[1].price as string) * d8(recent[1].qty as string));
   });
+
+  it('serves historicalTrades by fromId and limit to a client with an API key, and charges its weight', async () => {
+    const s = await sim({ apiKey: 'k1' });
+    const c = await client(`${s.wsUrl}/ws/ethusdt@trade`);
+    for (let i = 0; i < 50; i++) s.advance(100);
+    await settle(60);
+    const trades = (c.json() as Data[]).filter((f) => f.e === 'trade');
+    expect(trades.length).toBeGreaterThan(8);
+    const url = (q: string) => `${s.restUrl}/api/v3/historicalTrades?symbol=ETHUSDT${q}`;
+    const from = trades[2].t as number;
+    const page = await getJson(url(`&fromId=${from}&limit=4`), { 'X-MBX-APIKEY': 'k1' });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('x-mbx-used-weight-1m')).toBe('25');
+    const rows = page.body as Data[];
+    expect(rows.map((r) => r.id)).toEqual(trades.slice(2, 6).map((t) => t.t));
+    const t = trades[2];
+    expect(rows[0]).toEqual({ id: t.t, price: t.p, qty: t.q, quoteQty: rows[0].quoteQty, time: t.T, isBuyerMaker: t.m, isBestMatch: true });
+    // Without fromId: the most recent trades, like /trades.
+    const recent = (await getJson(url('&limit=2'), { 'X-MBX-APIKEY': 'k1' })).body as Data[];
+    expect(recent.map((r) => r.id)).toEqual(trades.slice(-2).map((x) => x.t));
+    // Past the newest trade: an empty page, which ends a client's paging.
+    expect((await getJson(url(`&fromId=${(trades.at(-1)!.t as number) + 1}`), { 'X-MBX-APIKEY': 'k1' })).body).toEqual([]);
+    const noKey = await getJson(url(`&fromId=${from}`));
+    expect([noKey.status, noKey.body]).toEqual([401, { code: -2014, msg: 'API-key format invalid.' }]);
+    const wrong = await getJson(url(`&fromId=${from}`), { 'X-MBX-APIKEY': 'nope' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toMatchObject({ code: -2015 });
+    const bad = await getJson(url('&fromId=x'), { 'X-MBX-APIKEY': 'k1' });
+    expect([bad.status, (bad.body as Data).code]).toEqual([400, -1100]);
+  });
 });
 
 const FULL_KEYS = ['symbol', 'priceChange', 'priceChangePercent', 'weightedAvgPrice', 'prevClosePrice', 'lastPrice', 'lastQty', 'bidPrice', 'bidQty', 'askPrice', 'askQty', 'openPrice', 'highPrice', 'lowPrice', 'volume', 'quoteVolume', 'openTime', 'closeTime', 'firstId', 'lastId', 'count'];
@@ -313,7 +346,7 @@ async function allTrades(base: string, symbol: string): Promise<Trade[]> {
   const out: Trade[] = [];
   for (;;) {
     const from = out.length === 0 ? 0 : out[out.length - 1].id + 1;
-    const page = (await getJson(`${base}/api/v3/historicalTrades?symbol=${symbol}&fromId=${from}&limit=1000`)).body as Trade[];
+    const page = (await getJson(`${base}/api/v3/historicalTrades?symbol=${symbol}&fromId=${from}&limit=1000`, KEY)).body as Trade[];
     out.push(...page);
     if (page.length < 1000) return out;
   }
@@ -499,5 +532,16 @@ describe('Binance USD-M futures REST tickers', () => {
     const book = (await getJson(`${s.restUrl}/fapi/v1/ticker/bookTicker?symbol=ETHUSDT`)).body as Data;
     expect(Object.keys(book)).toEqual(['symbol', 'bidPrice', 'bidQty', 'askPrice', 'askQty', 'time', 'lastUpdateId']);
     expect((await getJson(`${s.restUrl}/fapi/v1/ticker/24hr?symbol=NOPE`)).body).toEqual({ code: -1121, msg: 'Invalid symbol.' });
+  });
+
+  it('serves /fapi/v1/historicalTrades with an API key, weight 20', async () => {
+    const s = await sim({ kind: 'usdm' });
+    s.advance(3000);
+    const trades = (await getJson(`${s.restUrl}/fapi/v1/trades?symbol=ETHUSDT&limit=1000`)).body as Trade[];
+    expect(trades.length).toBeGreaterThan(3);
+    const hist = await getJson(`${s.restUrl}/fapi/v1/historicalTrades?symbol=ETHUSDT&fromId=${trades[1].id}&limit=2`, KEY);
+    expect(hist.headers.get('x-mbx-used-weight-1m')).toBe(String(5 + 20));
+    expect(hist.body).toEqual(trades.slice(1, 3));
+    expect((await getJson(`${s.restUrl}/fapi/v1/historicalTrades?symbol=ETHUSDT`)).body).toEqual({ code: -2014, msg: 'API-key format invalid.' });
   });
 });

@@ -46,6 +46,11 @@ export interface BinanceSimOptions {
   /** Unsent bytes a client may have before it is dropped as a slow reader. */
   readonly sendBufferBytes?: number;
   readonly weightLimitPerMinute?: number;
+  /**
+   * The API key `historicalTrades` accepts in `X-MBX-APIKEY`; without one, any non-empty key is accepted. A
+   * request without the header is refused either way, as Binance does.
+   */
+  readonly apiKey?: string;
   readonly tradeHistory?: number;
   readonly klineHistory?: number;
   readonly wallNowMs?: () => number;
@@ -733,6 +738,10 @@ export class BinanceSimulator implements MarketListener {
     };
     const r = routes[route];
     if (r === undefined) return sendJson(res, 404, '{"code":-1000,"msg":"Not found."}');
+    if (route === 'historicalTrades') {
+      const refused = this.checkApiKey(req);
+      if (refused !== undefined) return sendJson(res, refused[0], refused[1]);
+    }
     const { weight, run } = r();
     const { headers, over } = this.weigh(req, weight);
     if (over) {
@@ -747,6 +756,16 @@ export class BinanceSimulator implements MarketListener {
     }
     const [status, body] = run();
     sendJson(res, status, body, headers);
+  }
+
+  /** Endpoints of security type MARKET_DATA need an API key (no signature): 401 -2014 without one, -2015 for a wrong one. */
+  private checkApiKey(req: IncomingMessage): [number, string] | undefined {
+    const key = req.headers['x-mbx-apikey'];
+    if (typeof key !== 'string' || key === '') return [401, '{"code":-2014,"msg":"API-key format invalid."}'];
+    if (this.opts.apiKey !== undefined && key !== this.opts.apiKey) {
+      return [401, `{"code":-2015,"msg":"Invalid API-key, IP, or permissions for action, request ip: ${req.socket.remoteAddress ?? ''}"}`];
+    }
+    return undefined;
   }
 
   private symbolParam(q: URLSearchParams): SymbolMarket | [number, string] {
