@@ -1,5 +1,6 @@
 import type { Bar, BookDeltas, QuoteTick, TradeTick } from '../../core/data.js';
 import type { InstrumentId } from '../../core/identifiers.js';
+import { RejectReason } from '../common/reject-reason.js';
 
 /** Which Binance market a connection talks to: spot or USD-M futures. */
 export const BinanceMarket = { Spot: 'spot', Futures: 'futures' } as const;
@@ -18,20 +19,8 @@ export interface InstrumentPrecision {
 /** Finds an instrument by the venue's symbol (`BTCUSDT`), or undefined when it is not known. */
 export type InstrumentLookup = (venueSymbol: string) => InstrumentPrecision | undefined;
 
-/** Why a frame was dropped; counted per venue and reason. */
-export const RejectReason = {
-  InvalidJson: 'invalid_json',
-  NotObject: 'not_object',
-  UnknownType: 'unknown_type',
-  MissingField: 'missing_field',
-  BadField: 'bad_field',
-  BadPrice: 'bad_price',
-  NegativePrice: 'negative_price',
-  BadSize: 'bad_size',
-  NegativeSize: 'negative_size',
-  UnknownInstrument: 'unknown_instrument',
-} as const;
-export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
+/** Why a frame was dropped: the vocabulary shared by every venue (counted per venue and reason). */
+export { RejectReason };
 
 export interface Rejection {
   readonly type: 'rejection';

@@ -3,6 +3,7 @@ import { AggressorSide, BookSide } from '../../core/data.js';
 import { ParseError } from '../../core/errors.js';
 import { TradeId } from '../../core/identifiers.js';
 import type { UnixMicros } from '../../core/time.js';
+import { RejectReason } from '../common/reject-reason.js';
 import { arr, instrumentOf, int, obj, positivePrice, quantity, timeOf } from './common.js';
 
 /**
@@ -32,7 +33,7 @@ export interface AdvancedMessage {
 export type AdvancedParse =
   | { readonly kind: 'message'; readonly message: AdvancedMessage }
   | { readonly kind: 'error'; readonly message: string }
-  | { readonly kind: 'rejection'; readonly reason: string; readonly field: string | undefined; readonly channel: string | undefined };
+  | { readonly kind: 'rejection'; readonly reason: RejectReason; readonly field: string | undefined; readonly channel: string | undefined };
 
 function tradesOf(e: Record<string, unknown>, i: number, tsInit: UnixMicros, out: AdvancedEvent[]): void {
   arr(e.trades, `events[${i}].trades`).forEach((t, j) => {
@@ -102,7 +103,7 @@ export function parseAdvancedMessage(text: string, tsInit: UnixMicros): Advanced
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { kind: 'rejection', reason: 'invalid_json', field: undefined, channel: undefined };
+    return { kind: 'rejection', reason: RejectReason.InvalidJson, field: undefined, channel: undefined };
   }
   const channel = typeof parsed === 'object' && parsed !== null && typeof (parsed as { channel?: unknown }).channel === 'string' ? (parsed as { channel: string }).channel : undefined;
   try {
@@ -142,7 +143,7 @@ export function parseAdvancedMessage(text: string, tsInit: UnixMicros): Advanced
     };
   } catch (err) {
     if (!(err instanceof ParseError)) throw err;
-    return { kind: 'rejection', reason: err.field === 'channel' ? 'unknown_type' : 'bad_field', field: err.field, channel };
+    return { kind: 'rejection', reason: err.field === 'channel' ? RejectReason.UnknownType : RejectReason.BadField, field: err.field, channel };
   }
 }
 

@@ -4,6 +4,7 @@ import { ParseError } from '../../core/errors.js';
 import { TradeId } from '../../core/identifiers.js';
 import type { Price, Quantity } from '../../core/price.js';
 import type { UnixMicros } from '../../core/time.js';
+import { RejectReason } from '../common/reject-reason.js';
 import { arr, instrumentOf, int, obj, positivePrice, quantity, timeOf } from './common.js';
 
 /**
@@ -27,7 +28,7 @@ export type ExchangeMessage =
   | { readonly kind: 'heartbeat'; readonly productId: string; readonly sequence: number; readonly lastTradeId: number; readonly time: UnixMicros }
   | { readonly kind: 'subscriptions'; readonly channels: readonly { readonly name: string; readonly productIds: readonly string[] }[] }
   | { readonly kind: 'error'; readonly message: string; readonly reason: string }
-  | { readonly kind: 'rejection'; readonly reason: string; readonly field: string | undefined; readonly messageType: string | undefined };
+  | { readonly kind: 'rejection'; readonly reason: RejectReason; readonly field: string | undefined; readonly messageType: string | undefined };
 
 function levels(v: unknown, field: string): (readonly [Price, Quantity])[] {
   return arr(v, field).map((l, i) => {
@@ -143,14 +144,14 @@ export function parseExchangeMessage(text: string, tsInit: UnixMicros): Exchange
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { kind: 'rejection', reason: 'invalid_json', field: undefined, messageType: undefined };
+    return { kind: 'rejection', reason: RejectReason.InvalidJson, field: undefined, messageType: undefined };
   }
   const messageType = typeof parsed === 'object' && parsed !== null && typeof (parsed as { type?: unknown }).type === 'string' ? (parsed as { type: string }).type : undefined;
   try {
     return parseObject(obj(parsed, 'message'), tsInit);
   } catch (err) {
     if (!(err instanceof ParseError)) throw err;
-    const reason = err.field === 'type' ? 'unknown_type' : /not an object/.test(err.message) && err.field === 'message' ? 'not_object' : 'bad_field';
+    const reason = err.field === 'type' ? RejectReason.UnknownType : /not an object/.test(err.message) && err.field === 'message' ? RejectReason.NotObject : RejectReason.BadField;
     return { kind: 'rejection', reason, field: err.field, messageType };
   }
 }

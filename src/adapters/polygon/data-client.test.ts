@@ -129,3 +129,25 @@ describe('PolygonDataClient against the simulator over real sockets', () => {
     expect(seen.status.filter((x) => x.type === 'connected').map((x) => (x as { reconnect: boolean }).reconnect)).toEqual([false, true]);
   });
 });
+
+describe('PolygonDataClient rejections', () => {
+  it('counts bad frame elements under the shared reason codes and logs the failing field beside the reason', () => {
+    const logged: Record<string, unknown>[] = [];
+    const c = new PolygonDataClient(
+      { wsUrl: 'ws://127.0.0.1:9', restUrl: 'http://127.0.0.1:9', subscriptions: ['T.AAPL'] },
+      { apiKey: 'k1', clock: () => START_US, handlers: {}, log: { warn: (o) => logged.push(o) } },
+    );
+    c.onFrame('[{"ev":"T","sym":"AAPL","i":"1","p":-1,"s":1,"t":1704207600000},{"ev":"T","sym":"AAPL","p":1,"s":1,"t":1704207600000}]');
+    c.onFrame('{oops');
+    expect(c.rejections.snapshot()).toEqual([
+      { venue: 'POLYGON', reason: 'negative_price', count: 1 },
+      { venue: 'POLYGON', reason: 'missing_field', count: 1 },
+      { venue: 'POLYGON', reason: 'invalid_json', count: 1 },
+    ]);
+    expect(logged).toMatchObject([
+      { venue: 'POLYGON', reason: 'negative_price', field: 'p', detail: 'T: expected a positive number, got -1' },
+      { venue: 'POLYGON', reason: 'missing_field', field: 'i', detail: 'T: missing trade id' },
+      { venue: 'POLYGON', reason: 'invalid_json', field: undefined, detail: 'invalid JSON', frame: '{oops' },
+    ]);
+  });
+});

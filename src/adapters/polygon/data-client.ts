@@ -5,6 +5,7 @@ import { UnixMicros } from '../../core/time.js';
 import { Backoff } from '../common/backoff.js';
 import { IdDeduplicator } from '../common/dedup.js';
 import { ReconnectingWebSocket } from '../common/reconnecting-ws.js';
+import { RejectReason } from '../common/reject-reason.js';
 import { RejectionCounter, type RejectionLog } from '../common/rejection-counter.js';
 import { StalenessMonitor } from '../common/staleness.js';
 import { TimeOffsetEstimator } from '../common/time-offset.js';
@@ -135,7 +136,9 @@ export class PolygonDataClient {
     const now = this.clock();
     const tsInit = UnixMicros.unsafe(now);
     const { events, rejections } = parsePolygonFrame(text, tsInit);
-    for (const r of rejections) this.rejections.record({ venue: POLYGON_VENUE, reason: r.reason.split(':')[0] || 'bad_field', field: r.ev, detail: r.reason, frame: text }, now);
+    for (const r of rejections) {
+      this.rejections.record({ venue: POLYGON_VENUE, reason: r.reason, field: r.field, detail: r.ev === undefined ? r.detail : `${r.ev}: ${r.detail}`, frame: text }, now);
+    }
     for (const e of events) {
       switch (e.type) {
         case 'status':
@@ -215,7 +218,7 @@ export class PolygonDataClient {
           const res = await this.fetchFn(url, { headers: { Authorization: `Bearer ${this.deps.apiKey}` }, signal: AbortSignal.timeout(this.config.requestTimeoutMs) });
           if (!res.ok) throw new Error(`aggregates request failed with HTTP ${res.status}`);
           const { events, rejected } = parsePolygonAggs(await res.json(), { instrumentId, interval: polygonInterval(1, 'minute'), tsInit: UnixMicros.unsafe(this.clock()) });
-          for (const r of rejected) this.rejections.record({ venue: POLYGON_VENUE, reason: 'bad_field', field: 'results', detail: r.reason }, this.clock());
+          for (const r of rejected) this.rejections.record({ venue: POLYGON_VENUE, reason: RejectReason.BadField, field: 'results', detail: r.reason }, this.clock());
           const live = this.held.get(instrumentId) ?? [];
           this.held.delete(instrumentId);
           for (const bar of events) {

@@ -43,7 +43,7 @@ describe('Polygon frames', () => {
     expect(events).toEqual([{ type: 'status', status: 'auth_success', message: 'authenticated' }]);
   });
 
-  it('rejects bad elements with a reason and keeps the rest of the frame', () => {
+  it('rejects bad elements with the shared reason codes, names the field, and keeps the rest of the frame', () => {
     const frame = JSON.stringify([
       { ev: 'T', sym: 'MSFT', x: 4, i: '1', p: -1, s: 100, t: 1536036818784 },
       { ev: 'T', sym: 'MSFT', x: 4, i: '2', p: 10, s: 0, t: 1536036818784 },
@@ -52,20 +52,41 @@ describe('Polygon frames', () => {
       { ev: 'AM', sym: 'X', o: 2, h: 1, l: 1, c: 1, v: 1, s: 1610144640000 },
       { sym: 'no type' },
       42,
+      { ev: 'Q', sym: 'MSFT', bp: 'x', bs: 1, ap: 2, as: 1, t: 1536036818784 },
+      { ev: 'Q', sym: 'MSFT', bp: 1, bs: -1, ap: 2, as: 1, t: 1536036818784 },
+      { ev: 'Q', sym: 'MSFT', bp: 1, bs: 1, ap: 2, as: 'many', t: 1536036818784 },
+      { ev: 'Q', bp: 1, bs: 1, ap: 2, as: 1, t: 1536036818784 },
+      { ev: 'XQ', pair: 7, bp: 1, bs: 1, ap: 2, as: 1, t: 1536036818784 },
+      { ev: 'XL2', pair: 'BTC-USD', b: [[1, 1]], a: [[2]], t: 1536036818784 },
+      { ev: 'XL2', pair: 'BTC-USD', b: [[1, 1]], a: [[2, 1]] },
       { ev: 'T', sym: 'MSFT', x: 4, i: '3', p: 10.5, s: 1, t: 1536036818784 },
     ]);
     const { events, rejections } = parsePolygonFrame(frame, tsInit);
     expect(events).toHaveLength(1);
-    expect(rejections.map((r) => r.reason)).toEqual([
-      expect.stringMatching(/^p: expected a positive number/),
-      expect.stringMatching(/^s: expected a positive/),
-      expect.stringMatching(/^i: missing trade id/),
-      expect.stringMatching(/^t: not a timestamp/),
-      expect.stringMatching(/^h: high\/low/),
-      expect.stringMatching(/^ev: missing/),
-      expect.stringMatching(/not an object/),
+    expect(rejections.map(({ reason, field, ev }) => [reason, field, ev])).toEqual([
+      ['negative_price', 'p', 'T'],
+      ['bad_size', 's', 'T'],
+      ['missing_field', 'i', 'T'],
+      ['bad_field', 't', 'XT'],
+      ['bad_price', 'h', 'AM'],
+      ['missing_field', 'ev', undefined],
+      ['not_object', undefined, undefined],
+      ['bad_price', 'bp', 'Q'],
+      ['negative_size', 'bs', 'Q'],
+      ['bad_size', 'as', 'Q'],
+      ['missing_field', 'sym', 'Q'],
+      ['bad_field', 'pair', 'XQ'],
+      ['bad_field', 'a[0]', 'XL2'],
+      ['missing_field', 't', 'XL2'],
     ]);
-    expect(parsePolygonFrame('{oops', tsInit).rejections).toEqual([{ reason: 'invalid JSON' }]);
+    // The reason is a code; what was wrong is in the detail.
+    expect(rejections[0].detail).toMatch(/expected a positive number, got -1/);
+    expect(parsePolygonFrame('{oops', tsInit).rejections).toEqual([{ reason: 'invalid_json', field: undefined, detail: 'invalid JSON' }]);
+  });
+
+  it('rejects a number no Price can hold as a bad price, not as an unexpected error', () => {
+    const { rejections } = parsePolygonFrame('[{"ev":"T","sym":"MSFT","i":"1","p":1e-20,"s":1,"t":1536036818784}]', tsInit);
+    expect(rejections).toEqual([{ reason: 'bad_price', field: 'p', detail: expect.any(String), ev: 'T' }]);
   });
 
   it('tells the time unit by magnitude and keeps nanoseconds exact', () => {

@@ -5,6 +5,7 @@ import { ParseError } from '../../core/errors.js';
 import { InstrumentId, TradeId } from '../../core/identifiers.js';
 import { Price, Quantity } from '../../core/price.js';
 import { UnixMicros } from '../../core/time.js';
+import { RejectReason } from '../common/reject-reason.js';
 
 /**
  * Polygon.io WebSocket frames: every frame is a JSON array of events, each with an `ev` type.
@@ -28,9 +29,32 @@ export interface PolygonStatus {
 export type PolygonEvent = TradeTick | QuoteTick | Bar | BookSnapshot | PolygonStatus;
 
 export interface PolygonRejection {
-  readonly reason: string;
+  readonly reason: RejectReason;
+  /** The wire field that failed (`p`, `b[3].price`), when one did. */
+  readonly field: string | undefined;
+  readonly detail: string;
   /** The `ev` of the rejected element, when it had one. */
   readonly ev?: string;
+}
+
+/** A bad frame element: a ParseError naming the field, with the shared reason code the rejection is counted under. */
+export class PolygonParseError extends ParseError {
+  constructor(
+    readonly reason: RejectReason,
+    field: string | undefined,
+    readonly detail: string,
+  ) {
+    super(detail, field);
+  }
+}
+
+function fail(reason: RejectReason, field: string | undefined, detail: string): never {
+  throw new PolygonParseError(reason, field, detail);
+}
+
+function required(v: unknown, field: string): unknown {
+  if (v === undefined) fail(RejectReason.MissingField, field, `missing field ${field}`);
+  return v;
 }
 
 export interface PolygonFrameResult {
@@ -40,32 +64,56 @@ export interface PolygonFrameResult {
 
 /** Epoch time of unknown unit (s, ms, µs or ns, told by magnitude) to microseconds. */
 export function polygonTimeToMicros(v: unknown, field: string): UnixMicros {
+  required(v, field);
   if (typeof v === 'string' && /^\d{1,20}$/.test(v)) {
     if (v.length >= 17) return UnixMicros.of(Number(BigInt(v) / 1000n)); // nanoseconds, exactly
     return polygonTimeToMicros(Number(v), field);
   }
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ParseError(`not a timestamp: ${JSON.stringify(v)}`, field);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(RejectReason.BadField, field, `not a timestamp: ${JSON.stringify(v)}`);
   if (v >= 1e17) return UnixMicros.of(Math.trunc(v / 1000));
   if (v >= 1e14) return UnixMicros.of(Math.trunc(v));
   if (v >= 1e11) return UnixMicros.of(Math.round(v * 1000));
   return UnixMicros.of(Math.round(v * 1_000_000));
 }
 
-function decimalText(v: unknown, field: string, allowZero: boolean): string {
+/** Polygon sends prices and sizes as JSON numbers; their shortest decimal text is what the venue meant. */
+function decimalText(v: unknown, field: string, allowZero: boolean, bad: RejectReason, negative: RejectReason): string {
+  required(v, field);
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
-    throw new ParseError(`expected a ${allowZero ? 'non-negative' : 'positive'} number, got ${JSON.stringify(v)}`, field);
+    fail(typeof v === 'number' && v < 0 ? negative : bad, field, `expected a ${allowZero ? 'non-negative' : 'positive'} number, got ${JSON.stringify(v)}`);
   }
   return String(v);
 }
 
-const price = (v: unknown, field: string): Price => Price.parse(decimalText(v, field, false));
-const size = (v: unknown, field: string, allowZero = true): Quantity => Quantity.parse(decimalText(v, field, allowZero));
+function price(v: unknown, field: string): Price {
+  const text = decimalText(v, field, false, RejectReason.BadPrice, RejectReason.NegativePrice);
+  try {
+    return Price.parse(text);
+  } catch (err) {
+    // A number no Price can hold exactly: more than 12 decimals (`1e-20`) or too large.
+    return fail(RejectReason.BadPrice, field, (err as Error).message);
+  }
+}
+
+function size(v: unknown, field: string, allowZero = true): Quantity {
+  const text = decimalText(v, field, allowZero, RejectReason.BadSize, RejectReason.NegativeSize);
+  try {
+    return Quantity.parse(text);
+  } catch (err) {
+    return fail(RejectReason.BadSize, field, (err as Error).message);
+  }
+}
 
 function instrument(v: unknown, field: string): InstrumentId {
-  if (typeof v !== 'string' || v === '') throw new ParseError(`missing symbol`, field);
+  required(v, field);
+  if (typeof v !== 'string' || v === '') return fail(RejectReason.BadField, field, `not a symbol: ${JSON.stringify(v)}`);
   // Crypto aggregates on newer clusters prefix `X:`, forex `C:`, options `O:`; the symbol is what follows for crypto.
   const symbol = v.startsWith('X:') ? v.slice(2) : v;
-  return InstrumentId.of(symbol.replace(/\//g, '-'), POLYGON_VENUE);
+  try {
+    return InstrumentId.of(symbol.replace(/\//g, '-'), POLYGON_VENUE);
+  } catch (err) {
+    return fail(RejectReason.BadField, field, (err as Error).message);
+  }
 }
 
 const MINUTE = BarSpec.of(1, 'minute');
@@ -76,11 +124,11 @@ function aggregate(e: Record<string, unknown>, spec: BarSpec, symbolField: strin
   const high = price(e.h, 'h');
   const low = price(e.l, 'l');
   const close = price(e.c, 'c');
-  if (high.lt(low) || high.lt(open) || high.lt(close) || low.gt(open) || low.gt(close)) throw new ParseError('high/low do not bound open and close', 'h');
+  if (high.lt(low) || high.lt(open) || high.lt(close) || low.gt(open) || low.gt(close)) fail(RejectReason.BadPrice, 'h', 'high/low do not bound open and close');
   const tsOpen = polygonTimeToMicros(e.s, 's');
   const duration = BarSpec.durationMicros(spec) as number;
   const tsEvent = e.e === undefined ? ((tsOpen + duration) as UnixMicros) : polygonTimeToMicros(e.e, 'e');
-  if (tsEvent < tsOpen) throw new ParseError('end before start', 'e');
+  if (tsEvent < tsOpen) fail(RejectReason.BadField, 'e', 'end before start');
   return {
     type: 'bar',
     instrumentId: instrument(e[symbolField], symbolField),
@@ -99,16 +147,25 @@ function aggregate(e: Record<string, unknown>, spec: BarSpec, symbolField: strin
 }
 
 function levels(v: unknown, field: string): (readonly [Price, Quantity])[] {
-  if (!Array.isArray(v)) throw new ParseError('expected an array of [price, size]', field);
+  required(v, field);
+  if (!Array.isArray(v)) return fail(RejectReason.BadField, field, 'expected an array of [price, size]');
   return v.map((level: unknown, i) => {
-    if (!Array.isArray(level) || level.length < 2) throw new ParseError(`level ${i} is not [price, size]`, field);
+    if (!Array.isArray(level) || level.length < 2) fail(RejectReason.BadField, `${field}[${i}]`, `level ${i} is not [price, size]`);
     return [price(level[0], `${field}[${i}].price`), size(level[1], `${field}[${i}].size`)] as const;
   });
 }
 
-/** Parses one element of a frame. Throws ParseError on a bad element; `parsePolygonFrame` turns that into a rejection. */
+function tradeIdOf(text: string): TradeId {
+  try {
+    return TradeId.parse(text);
+  } catch (err) {
+    return fail(RejectReason.BadField, 'i', (err as Error).message);
+  }
+}
+
+/** Parses one element of a frame. Throws PolygonParseError on a bad element; `parsePolygonFrame` turns that into a rejection. */
 export function parsePolygonEvent(e: unknown, tsInit: UnixMicros): PolygonEvent | undefined {
-  if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new ParseError('frame element is not an object', 'event');
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) fail(RejectReason.NotObject, undefined, 'frame element is not an object');
   const ev = (e as Record<string, unknown>).ev;
   const o = e as Record<string, unknown>;
   switch (ev) {
@@ -119,7 +176,9 @@ export function parsePolygonEvent(e: unknown, tsInit: UnixMicros): PolygonEvent 
       const crypto = ev === 'XT';
       // Options trades carry no `i`; their sequence number `q` is unique per contract and serves instead.
       const id = o.i ?? (o.q === undefined ? undefined : `q${String(o.q)}`);
-      if (id === undefined || id === null || id === '') throw new ParseError('missing trade id', 'i');
+      if (id === undefined) fail(RejectReason.MissingField, 'i', 'missing trade id');
+      // Stock trade ids are unique per exchange only, so the exchange id is part of ours.
+      const tradeId = tradeIdOf(o.x === undefined ? String(id) : `${String(o.x)}-${String(id)}`);
       const s = size(o.s, 's', false);
       const ts = polygonTimeToMicros(o.t, 't');
       return {
@@ -128,8 +187,7 @@ export function parsePolygonEvent(e: unknown, tsInit: UnixMicros): PolygonEvent 
         price: price(o.p, 'p'),
         size: s,
         aggressorSide: AggressorSide.None,
-        // Stock trade ids are unique per exchange only, so the exchange id is part of ours.
-        tradeId: TradeId.parse(o.x === undefined ? String(id) : `${String(o.x)}-${String(id)}`),
+        tradeId,
         tsEvent: ts,
         tsInit,
       };
@@ -172,7 +230,7 @@ export function parsePolygonEvent(e: unknown, tsInit: UnixMicros): PolygonEvent 
       };
     }
     case undefined:
-      throw new ParseError('missing event type', 'ev');
+      return fail(RejectReason.MissingField, 'ev', 'missing event type');
     default:
       // Channels Tradewind does not use (LULD, NOI, FMV, options values...) are skipped, not rejected.
       return undefined;
@@ -181,7 +239,7 @@ export function parsePolygonEvent(e: unknown, tsInit: UnixMicros): PolygonEvent 
 
 const BIG_INT = /([:[,]\s*)(\d{16,})(?=\s*[,\]}])/g;
 
-/** Parses a whole frame. Never throws, whatever the bytes: bad elements become rejections with reasons. */
+/** Parses a whole frame. Never throws, whatever the bytes: bad elements become rejections with reason codes. */
 export function parsePolygonFrame(text: string, tsInit: UnixMicros): PolygonFrameResult {
   const events: PolygonEvent[] = [];
   const rejections: PolygonRejection[] = [];
@@ -189,7 +247,7 @@ export function parsePolygonFrame(text: string, tsInit: UnixMicros): PolygonFram
   try {
     parsed = JSON.parse(text.replace(BIG_INT, '$1"$2"'));
   } catch {
-    return { events, rejections: [{ reason: 'invalid JSON' }] };
+    return { events, rejections: [{ reason: RejectReason.InvalidJson, field: undefined, detail: 'invalid JSON' }] };
   }
   const elements = Array.isArray(parsed) ? parsed : [parsed];
   for (const e of elements) {
@@ -198,8 +256,12 @@ export function parsePolygonFrame(text: string, tsInit: UnixMicros): PolygonFram
       if (event !== undefined) events.push(event);
     } catch (err) {
       const ev = typeof e === 'object' && e !== null ? (e as Record<string, unknown>).ev : undefined;
-      const reason = err instanceof Error ? err.message : String(err);
-      rejections.push(typeof ev === 'string' ? { reason, ev } : { reason });
+      // Price.parse / Quantity.parse may still refuse a number (too many decimals): a bad value of no known field.
+      const r: PolygonRejection =
+        err instanceof PolygonParseError
+          ? { reason: err.reason, field: err.field, detail: err.detail }
+          : { reason: RejectReason.BadField, field: err instanceof ParseError ? err.field : undefined, detail: err instanceof Error ? err.message : String(err) };
+      rejections.push(typeof ev === 'string' ? { ...r, ev } : r);
     }
   }
   return { events, rejections };

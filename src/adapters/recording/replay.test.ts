@@ -70,6 +70,6 @@ describe('replayCapture', () => {
     expect(advanced.events.map((e) => e.type)).toEqual(['trade']);
     const polygon = run('polygon', '1536036819.000000: [{"ev":"status","status":"auth_success"},{"ev":"T","sym":"MSFT","x":4,"i":"1","p":114.125,"s":100,"t":1536036818784},{"ev":"T","sym":"MSFT","p":-1}]');
     expect(polygon.events.map((e) => e.type)).toEqual(['trade']);
-    expect(Object.keys(polygon.stats.rejections)).toEqual(['i']);
+    expect(Object.keys(polygon.stats.rejections)).toEqual(['missing_field']);
   });
 });

@@ -1,0 +1,37 @@
+/**
+ * Why a venue frame was dropped: the one vocabulary of the rejection metric (counted per venue and reason),
+ * shared by every venue adapter so that a dashboard or alert on a reason means the same thing for all of
+ * them. The failing wire field (`p`, `data.b[3][0]`) is carried beside the reason, never in it.
+ */
+export const RejectReason = {
+  /** The frame is not JSON. */
+  InvalidJson: 'invalid_json',
+  /** The frame (or one element of a batched frame) is JSON but not an object. */
+  NotObject: 'not_object',
+  /** An event type or channel the parser does not know. */
+  UnknownType: 'unknown_type',
+  /** A required field is absent. */
+  MissingField: 'missing_field',
+  /** A field is present but of the wrong type, shape or range (ids, times, levels, symbols). */
+  BadField: 'bad_field',
+  /** A price that is not a positive decimal, or bar prices that do not bound each other. */
+  BadPrice: 'bad_price',
+  NegativePrice: 'negative_price',
+  /** A size that is not a decimal, or zero where zero is not allowed. */
+  BadSize: 'bad_size',
+  NegativeSize: 'negative_size',
+  /** A symbol the adapter has no instrument for. */
+  UnknownInstrument: 'unknown_instrument',
+  /** A quote whose best bid is not below its best ask. */
+  CrossedQuote: 'crossed_quote',
+  /** A well-formed book snapshot or update that the local book cannot take. */
+  BadSnapshot: 'bad_snapshot',
+  BadUpdate: 'bad_update',
+} as const;
+export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
+
+const REASONS: ReadonlySet<string> = new Set(Object.values(RejectReason));
+
+export function isRejectReason(v: unknown): v is RejectReason {
+  return typeof v === 'string' && REASONS.has(v);
+}
