@@ -17,6 +17,8 @@ import { RejectReason } from '../common/reject-reason.js';
  * nanoseconds (LULD, NOI, v3 REST); the unit is told by magnitude. Integers of 16 or more digits are read
  * from the frame text, not through a float, so nanosecond times keep their exact microsecond.
  * Instruments are `<SYMBOL>.POLYGON` (`AAPL.POLYGON`, `BTC-USD.POLYGON`).
+ * A bad element is rejected with a reason code shared with the other venues (`RejectReason`) and the field
+ * it failed on; the rest of its frame is kept. Channels Tradewind does not use are skipped, not rejected.
  */
 export const POLYGON_VENUE = 'POLYGON';
 
