@@ -46,6 +46,66 @@ async function setup(kind: 'spot' | 'usdm' = 'spot') {
   return { sim, client, trades, bars, statuses, counts: () => ({ deltas, snapshots, quotes }) };
 }
 
+type Backfill = Extract<DataClientStatus, { type: 'backfill' }>;
+
+function backfills(statuses: DataClientStatus[]): Backfill[] {
+  return statuses.filter((s): s is Backfill => s.type === 'backfill');
+}
+
+/** Sends a fault command the way a test harness outside the process would. */
+async function fault(sim: BinanceSimulator, cmd: object): Promise<void> {
+  const r = await fetch(`${sim.restUrl}/_sim/faults`, { method: 'POST', body: JSON.stringify(cmd) });
+  expect(r.status).toBe(200);
+}
+
+/** A client of `@trade` streams whose REST requests are recorded (and optionally rewritten). */
+function tradeClient(sim: BinanceSimulator, market: 'spot' | 'futures', apiKey: string | undefined, rewrite: (url: string) => string = (u) => u) {
+  const trades: TradeTick[] = [];
+  const statuses: DataClientStatus[] = [];
+  const requests: { url: string; key: string | undefined }[] = [];
+  const recording: typeof fetch = (input, init) => {
+    const url = rewrite(String(input));
+    requests.push({ url, key: new Headers(init?.headers).get('x-mbx-apikey') ?? undefined });
+    return fetch(url, init);
+  };
+  const client = new BinanceDataClient(
+    { market, wsUrl: sim.wsUrl, restUrl: sim.restUrl, backoffBaseMs: 20, backoffCapMs: 200, staleCheckEveryMs: 200 },
+    { handlers: { onTrade: (t) => trades.push(t), onStatus: (s) => statuses.push(s) }, fetch: recording, ...(apiKey === undefined ? {} : { apiKey }) },
+  );
+  clients.push(client);
+  return { client, trades, statuses, requests };
+}
+
+interface VenueTrade {
+  id: number;
+  price: string;
+  qty: string;
+  time: number;
+  buyerMaker: boolean;
+}
+
+const exact = (d: string) => d.replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+
+/** The client's trades in venue terms, to compare with the venue's own record. */
+function venueView(trades: TradeTick[]): VenueTrade[] {
+  return trades.map((t) => ({ id: Number(t.tradeId), price: exact(t.price.toString()), qty: exact(t.size.toString()), time: t.tsEvent / 1000, buyerMaker: t.aggressorSide === 'SELLER' }));
+}
+
+/** The venue's trades from the client's first to its last, paged through historicalTrades. */
+async function venueTrades(sim: BinanceSimulator, api: string, key: string, trades: TradeTick[]): Promise<VenueTrade[]> {
+  const first = Number(trades[0].tradeId);
+  const last = Number(trades.at(-1)!.tradeId);
+  const out: VenueTrade[] = [];
+  for (let from = first; from <= last; ) {
+    const r = await fetch(`${sim.restUrl}${api}/historicalTrades?symbol=BTCUSDT&fromId=${from}&limit=1000`, { headers: { 'X-MBX-APIKEY': key } });
+    const rows = (await r.json()) as { id: number; price: string; qty: string; time: number; isBuyerMaker: boolean }[];
+    if (rows.length === 0) break;
+    for (const x of rows) if (x.id <= last) out.push({ id: x.id, price: exact(x.price), qty: exact(x.qty), time: x.time, buyerMaker: x.isBuyerMaker });
+    from = rows.at(-1)!.id + 1;
+  }
+  return out;
+}
+
 describe('BinanceDataClient against the exchange simulator', () => {
   it('loads instruments, subscribes, syncs the book, measures the time offset', async () => {
     const { client, trades, counts, statuses } = await setup();
@@ -124,6 +184,78 @@ describe('BinanceDataClient against the exchange simulator', () => {
     }
     await until('book resynced', () => client.bookSync('BTCUSDT')?.state === 'synced');
     expect(statuses.some((s) => s.type === 'disconnected' && s.retryInMs !== undefined && s.retryInMs <= 200)).toBe(true);
+  });
+
+  it('@trade: fills a sequence gap and a disconnect from historicalTrades with the API key, every venue trade once, in order', async () => {
+    const sim = await BinanceSimulator.start({ symbols: ['BTCUSDT'], seed: 11, speed: 5, apiKey: 'k1' });
+    sims.push(sim);
+    const { client, trades, statuses, requests } = tradeClient(sim, 'spot', 'k1');
+    await client.loadInstruments();
+    await client.subscribe([{ symbol: 'BTCUSDT', kind: 'trade' }]);
+    await until('trades', () => trades.length > 3);
+    // Frames lost on a live connection: the next trade id jumps.
+    await fault(sim, { type: 'stall', ms: 1000, drop: true, stream: 'btcusdt@trade' });
+    await until('backfill after the id jump', () => backfills(statuses).length >= 1);
+    // Frames lost around a disconnect.
+    await fault(sim, { type: 'stall', ms: 1000, drop: true });
+    await new Promise((r) => setTimeout(r, 1100));
+    await fault(sim, { type: 'disconnect', mode: 'terminate' });
+    await until('reconnect', () => statuses.some((s) => s.type === 'connected' && s.reconnect));
+    await until('backfill after the reconnect', () => backfills(statuses).length >= 2);
+    const before = trades.length;
+    await until('live trades after the backfill', () => trades.length > before + 3);
+    const filled = backfills(statuses);
+    expect(filled.every((b) => b.stream === 'btcusdt@trade' && b.lost === 0)).toBe(true);
+    expect(filled.reduce((n, b) => n + b.count, 0)).toBeGreaterThan(0);
+    expect(requests.some((r) => r.url.includes('/api/v3/historicalTrades?symbol=BTCUSDT&fromId=') && r.key === 'k1')).toBe(true);
+    expect(requests.some((r) => r.url.includes('/api/v3/trades?'))).toBe(false);
+    expect(venueView(trades)).toEqual(await venueTrades(sim, '/api/v3', 'k1', trades));
+    expect(statuses.some((s) => s.type === 'error')).toBe(false);
+  });
+
+  it('@trade without an API key: fills the gap from the recent trades (USD-M)', async () => {
+    const sim = await BinanceSimulator.start({ kind: 'usdm', symbols: ['BTCUSDT'], seed: 12, speed: 5 });
+    sims.push(sim);
+    const { client, trades, statuses, requests } = tradeClient(sim, 'futures', undefined);
+    await client.loadInstruments();
+    await client.subscribe([{ symbol: 'BTCUSDT', kind: 'trade' }]);
+    await until('trades', () => trades.length > 3);
+    await fault(sim, { type: 'stall', ms: 1000, drop: true });
+    await new Promise((r) => setTimeout(r, 1100));
+    await fault(sim, { type: 'disconnect', mode: 'close' });
+    await until('backfill', () => backfills(statuses).length >= 1);
+    const before = trades.length;
+    await until('live trades after the backfill', () => trades.length > before + 3);
+    expect(backfills(statuses).map((b) => b.lost)).toEqual(backfills(statuses).map(() => 0));
+    expect(backfills(statuses).reduce((n, b) => n + b.count, 0)).toBeGreaterThan(0);
+    expect(requests.some((r) => r.url.includes('/fapi/v1/trades?symbol=BTCUSDT&limit=1000') && r.key === undefined)).toBe(true);
+    expect(requests.some((r) => r.url.includes('historicalTrades'))).toBe(false);
+    expect(venueView(trades)).toEqual(await venueTrades(sim, '/fapi/v1', 'any', trades));
+  });
+
+  it('@trade with a key the venue refuses: says so, falls back to the recent trades and counts what they do not reach', async () => {
+    const sim = await BinanceSimulator.start({ symbols: ['BTCUSDT'], seed: 13, speed: 5, apiKey: 'k1' });
+    sims.push(sim);
+    // Recent pages of 2 trades stand in for a hole longer than the venue's 1000 recent trades.
+    const { client, trades, statuses } = tradeClient(sim, 'spot', 'wrong', (url) => url.replace(/(\/trades\?.*limit=)1000/, '$12'));
+    await client.loadInstruments();
+    await client.subscribe([{ symbol: 'BTCUSDT', kind: 'trade' }]);
+    await until('trades', () => trades.length > 3);
+    await fault(sim, { type: 'stall', ms: 1500, drop: true, stream: 'btcusdt@trade' });
+    await until('backfill', () => backfills(statuses).length >= 1);
+    const before = trades.length;
+    await until('live trades after the backfill', () => trades.length > before + 3);
+    expect(statuses.some((s) => s.type === 'error' && s.message.includes('API key refused'))).toBe(true);
+    const lost = backfills(statuses).reduce((n, b) => n + b.lost, 0);
+    expect(lost).toBeGreaterThan(0);
+    // Every trade the client gave is the venue's, once, in order; the ids it skipped are exactly those reported lost.
+    const ids = trades.map((t) => Number(t.tradeId));
+    const skipped = ids.slice(1).reduce((n, id, k) => n + (id - ids[k] - 1), 0);
+    for (let k = 1; k < ids.length; k++) expect(ids[k]).toBeGreaterThan(ids[k - 1]);
+    expect(skipped).toBe(lost);
+    const venue = new Map((await venueTrades(sim, '/api/v3', 'k1', trades)).map((t) => [t.id, t]));
+    const mine = venueView(trades);
+    expect(mine).toEqual(mine.map((t) => venue.get(t.id)));
   });
 
   it('rotates connections before the venue cut with an overlap, and reports stale streams', async () => {

@@ -15,7 +15,7 @@ import type { BinanceDataConfig, BinanceDataConfigInput } from './config.js';
 import { resolveBinanceDataConfig } from './config.js';
 import { BinanceParser } from './parse.js';
 import type { ExchangeInfo, RestResult } from './parse-rest.js';
-import { parseAggTrades, parseDepthSnapshot, parseExchangeInfo, parseKlines, parseServerTime } from './parse-rest.js';
+import { parseAggTrades, parseDepthSnapshot, parseExchangeInfo, parseKlines, parseServerTime, parseTrades } from './parse-rest.js';
 import type { DepthDiff, InstrumentLookup, InstrumentPrecision, KlineUpdate } from './types.js';
 import { BINANCE_VENUE } from './types.js';
 
@@ -50,7 +50,12 @@ export type DataClientStatus =
   | { readonly type: 'stale'; readonly stream: string }
   | { readonly type: 'book_gap'; readonly symbol: string }
   | { readonly type: 'book_synced'; readonly symbol: string; readonly updateId: number }
-  | { readonly type: 'backfill'; readonly symbol: string; readonly stream: string; readonly count: number }
+  /**
+   * A held stream was filled over REST and released: `count` trades or bars recovered, `lost` trades the venue
+   * could not give back (a `@trade` stream without an API key whose hole reaches past the recent trades, a
+   * page limit reached, a failed request); always 0 for klines.
+   */
+  | { readonly type: 'backfill'; readonly symbol: string; readonly stream: string; readonly count: number; readonly lost: number }
   | { readonly type: 'rotated'; readonly connection: number; readonly replacement: number }
   | { readonly type: 'error'; readonly message: string };
 
@@ -75,12 +80,21 @@ export interface BinanceDataDeps {
   readonly fetch?: typeof fetch;
   readonly log?: RejectionLog;
   readonly random?: () => number;
+  /**
+   * Binance API key (from `BINANCE_API_KEY`, never from the config), sent as `X-MBX-APIKEY` to
+   * `historicalTrades` only, so that `@trade` streams are backfilled by id. Without one they are backfilled from
+   * the recent trades, and what lies beyond them is reported as lost.
+   */
+  readonly apiKey?: string;
 }
 
 export class BinanceRequestError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** The HTTP status of a REST request the venue answered with an error. */
+  readonly status: number | undefined;
+  constructor(message: string, options?: { cause?: unknown; status?: number }) {
     super(message, options);
     this.name = 'BinanceRequestError';
+    this.status = options?.status;
   }
 }
 
@@ -197,6 +211,25 @@ interface Hold {
 }
 
 const MAX_SNAPSHOT_ATTEMPTS = 10;
+/** Rows per REST page of trades, aggTrades and klines: the venue's maximum. */
+const PAGE = 1000;
+
+/** Where the missed trades of a trade stream come from over REST. */
+interface TradeSource {
+  readonly endpoint: 'aggTrades' | 'historicalTrades' | 'trades';
+  readonly parse: typeof parseTrades;
+  /** Pages from an id (`fromId`); otherwise only the most recent page exists. */
+  readonly byId: boolean;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+const AGG_TRADES: TradeSource = { endpoint: 'aggTrades', parse: parseAggTrades, byId: true, headers: {} };
+const RECENT_TRADES: TradeSource = { endpoint: 'trades', parse: parseTrades, byId: false, headers: {} };
+
+interface Filled {
+  count: number;
+  lost: number;
+}
 
 /**
  * Binance spot / USD-M futures market data over WebSocket (combined streams) and REST:
@@ -205,8 +238,9 @@ const MAX_SNAPSHOT_ATTEMPTS = 10;
  *  - reconnect with capped exponential backoff and full jitter, then resubscribe; every connection is
  *    replaced before Binance's 24 h cut with an overlap (duplicates are dropped by trade id / update id);
  *  - local order books by Binance's procedure (book-sync.ts), resynchronised from a REST snapshot on a gap;
- *  - after a reconnect, aggTrades (from the last id) and klines (from the last closed bar) are fetched over
- *    REST while the live events wait, so the bars built after an outage equal those of a run without it;
+ *  - after a reconnect, trades and aggTrades (from the last id) and klines (from the last closed bar) are
+ *    fetched over REST while the live events wait, so the bars built after an outage equal those of a run
+ *    without it; trades by id need an API key (`historicalTrades`), without one only the recent ones come back;
  *  - per-stream staleness; venue-vs-local time offset from event times and /time;
  *  - bad frames counted by reason with rate-limited samples (`rejections`).
  */
@@ -221,6 +255,9 @@ export class BinanceDataClient {
   private readonly clock: () => number;
   private readonly fetchFn: typeof fetch;
   private readonly random: () => number;
+  private readonly apiKey: string | undefined;
+  /** The venue refused the key: `@trade` backfills use the recent trades from then on. */
+  private keyRefused = false;
   private lookupFn: InstrumentLookup | undefined;
   private parser: BinanceParser | undefined;
   private readonly connections: Connection[] = [];
@@ -243,6 +280,8 @@ export class BinanceDataClient {
     this.clock = deps.clock ?? (() => Date.now() * 1000);
     this.fetchFn = deps.fetch ?? fetch;
     this.random = deps.random ?? Math.random;
+    if (deps.apiKey === '') throw new BinanceRequestError('the Binance API key is empty (unset BINANCE_API_KEY or give one)');
+    this.apiKey = deps.apiKey;
     this.rejections = new RejectionCounter(deps.log);
     this.staleness = new StalenessMonitor(this.config.staleAfterMs * 1000);
     if (deps.lookup !== undefined) this.setLookup(deps.lookup);
@@ -407,7 +446,7 @@ export class BinanceDataClient {
         if (spec.kind === 'depth') {
           const b = this.books.get(spec.symbol);
           b?.sync.reset();
-        } else if (this.config.backfill && (spec.kind === 'aggTrade' || spec.kind === 'kline')) {
+        } else if (this.config.backfill && (spec.kind === 'trade' || spec.kind === 'aggTrade' || spec.kind === 'kline')) {
           this.holdFor(n);
         }
       }
@@ -454,7 +493,7 @@ export class BinanceDataClient {
         this.timeOffset.addEvent(m.tsEvent, tsInit);
         const hold = this.holds.get(stream);
         if (hold !== undefined) hold.trades.push(m);
-        else if (kind === 'aggTrade' && this.missedTrades(stream, m)) {
+        else if (this.missedTrades(stream, m)) {
           this.holdFor(stream).trades.push(m);
           this.runBackfill(stream);
         } else this.emitTrade(stream, m);
@@ -493,7 +532,7 @@ export class BinanceDataClient {
     }
   }
 
-  /** Aggregate trade ids are consecutive per symbol: a jump means trades were lost on the way. */
+  /** Trade ids and aggregate trade ids are consecutive per symbol: a jump means trades were lost on the way. */
   private missedTrades(stream: string, t: TradeTick): boolean {
     const last = this.lastTradeId.get(stream);
     return this.config.backfill && last !== undefined && Number(t.tradeId) > last + 1;
@@ -524,11 +563,14 @@ export class BinanceDataClient {
     else void this.backfill(stream, h);
   }
 
-  private emitTrade(stream: string, t: TradeTick): void {
-    if (!this.dedup.firstTime(stream, t.tradeId)) return;
+  /** Publishes a trade seen for the first time; returns how many ids it skips after the last one (-1: a duplicate). */
+  private emitTrade(stream: string, t: TradeTick): number {
+    if (!this.dedup.firstTime(stream, t.tradeId)) return -1;
     const id = Number(t.tradeId);
-    if (id > (this.lastTradeId.get(stream) ?? -1)) this.lastTradeId.set(stream, id);
+    const last = this.lastTradeId.get(stream);
+    if (last === undefined || id > last) this.lastTradeId.set(stream, id);
     this.handlers.onTrade?.(t);
+    return last !== undefined && id > last + 1 ? id - last - 1 : 0;
   }
 
   private emitBar(stream: string, bar: Bar): void {
@@ -601,38 +643,68 @@ export class BinanceDataClient {
     }
     hold.running = true;
     const info = this.lookupFn?.(spec.symbol);
-    let count = 0;
+    const filled: Filled = { count: 0, lost: 0 };
     try {
       do {
         hold.again = false;
-        if (info !== undefined && spec.kind === 'aggTrade') count += await this.backfillAggTrades(stream, spec.symbol, info);
-        if (info !== undefined && spec.kind === 'kline') count += await this.backfillKlines(stream, spec, info);
+        if (info !== undefined && (spec.kind === 'aggTrade' || spec.kind === 'trade')) await this.backfillTrades(stream, spec.symbol, spec.kind, info, hold, filled);
+        if (info !== undefined && spec.kind === 'kline') filled.count += await this.backfillKlines(stream, spec, info);
       } while (hold.again && !this.stopped);
     } catch (err) {
       this.status({ type: 'error', message: `backfill ${stream}: ${(err as Error).message}` });
     } finally {
-      // Live events that waited follow the backfill; duplicates of what REST returned are dropped.
+      // Live events that waited follow the backfill; duplicates of what REST returned are dropped, and the ids
+      // the live ones still skip were not recovered.
       if (this.holds.get(stream) === hold) this.holds.delete(stream);
-      for (const t of hold.trades) this.emitTrade(stream, t);
+      for (const t of hold.trades) filled.lost += Math.max(0, this.emitTrade(stream, t));
       for (const k of hold.bars) this.emitBar(stream, k.bar);
-      this.status({ type: 'backfill', symbol: spec.symbol, stream, count });
+      this.status({ type: 'backfill', symbol: spec.symbol, stream, count: filled.count, lost: filled.lost });
     }
   }
 
-  private async backfillAggTrades(stream: string, symbol: string, info: InstrumentPrecision): Promise<number> {
-    let from = this.lastTradeId.get(stream);
-    if (from === undefined) return 0;
-    let count = 0;
+  /** aggTrades page by aggregate id; trades by id need the API key (`historicalTrades`), else only the recent ones. */
+  private tradeSource(kind: 'trade' | 'aggTrade'): TradeSource {
+    if (kind === 'aggTrade') return AGG_TRADES;
+    if (this.apiKey === undefined || this.keyRefused) return RECENT_TRADES;
+    return { endpoint: 'historicalTrades', parse: parseTrades, byId: true, headers: { 'X-MBX-APIKEY': this.apiKey } };
+  }
+
+  /** Fetches the trades after the last one published, page by page from its id (or the one recent page). */
+  private async backfillTrades(stream: string, symbol: string, kind: 'trade' | 'aggTrade', info: InstrumentPrecision, hold: Hold, filled: Filled): Promise<void> {
     for (let page = 0; page < this.config.backfillMaxPages; page++) {
-      const r = unwrap(parseAggTrades(await this.get('aggTrades', { symbol, fromId: String(from + 1), limit: '1000' }), info, this.clock() as UnixMicros), 'aggTrades');
-      for (const t of r) {
-        this.emitTrade(stream, t);
-        count++;
+      const last = this.lastTradeId.get(stream);
+      if (last === undefined) return;
+      const { rows, byId } = await this.tradePage(stream, symbol, kind, last, info);
+      // A page from an id runs on from the hole without a break. The recent page may not reach back to the
+      // hole: what it holds past the first held live trade would go out ahead of trades still on the way.
+      const upTo = byId || hold.trades.length === 0 ? Infinity : Number(hold.trades[0].tradeId);
+      for (const t of rows) {
+        const id = Number(t.tradeId);
+        // The recent page may reach back before the hole: those trades went out already (or predate the stream).
+        if (id <= (this.lastTradeId.get(stream) ?? -1) || id >= upTo) continue;
+        const skipped = this.emitTrade(stream, t);
+        if (skipped < 0) continue;
+        filled.count++;
+        filled.lost += skipped;
       }
-      if (r.length < 1000) break;
-      from = this.lastTradeId.get(stream) ?? from;
+      if (!byId || rows.length < PAGE) return;
     }
-    return count;
+  }
+
+  private async tradePage(stream: string, symbol: string, kind: 'trade' | 'aggTrade', last: number, info: InstrumentPrecision): Promise<{ rows: TradeTick[]; byId: boolean }> {
+    const src = this.tradeSource(kind);
+    const params: Record<string, string> = src.byId ? { symbol, fromId: String(last + 1), limit: String(PAGE) } : { symbol, limit: String(PAGE) };
+    let body: unknown;
+    try {
+      body = await this.get(src.endpoint, params, src.headers);
+    } catch (err) {
+      if (src.endpoint !== 'historicalTrades' || !(err instanceof BinanceRequestError) || err.status !== 401) throw err;
+      // The venue does not take the key (-2014/-2015): go on with what needs none, and say so once.
+      this.keyRefused = true;
+      this.status({ type: 'error', message: `backfill ${stream}: API key refused, recent trades only from now on: ${err.message}` });
+      return this.tradePage(stream, symbol, kind, last, info);
+    }
+    return { rows: unwrap(src.parse(body, info, this.clock() as UnixMicros), src.endpoint), byId: src.byId };
   }
 
   private async backfillKlines(stream: string, spec: StreamSpec, info: InstrumentPrecision): Promise<number> {
@@ -643,7 +715,7 @@ export class BinanceDataClient {
     let count = 0;
     let start = Math.floor(last / 1000) + 1;
     for (let page = 0; page < this.config.backfillMaxPages; page++) {
-      const bars = unwrap(parseKlines(await this.get('klines', { symbol: spec.symbol, interval, startTime: String(start), limit: '1000' }), info, barSpec, this.clock() as UnixMicros), 'klines');
+      const bars = unwrap(parseKlines(await this.get('klines', { symbol: spec.symbol, interval, startTime: String(start), limit: String(PAGE) }), info, barSpec, this.clock() as UnixMicros), 'klines');
       // Every row but the last is closed (a later one exists); the last may still be open: it counts only
       // if its close time has passed on the venue's clock.
       const venueNow = this.clock() + (this.timeOffset.offsetMicros ?? 0);
@@ -654,7 +726,7 @@ export class BinanceDataClient {
         this.emitBar(stream, b);
         if (this.lastBarOpen.get(stream) !== before) count++;
       }
-      if (bars.length < 1000) break;
+      if (bars.length < PAGE) break;
       start = Math.floor(bars[bars.length - 1].tsOpen / 1000) + 1;
     }
     return count;
@@ -662,16 +734,16 @@ export class BinanceDataClient {
 
   // ---- REST ----
 
-  private async get(endpoint: string, params: Record<string, string>): Promise<unknown> {
+  private async get(endpoint: string, params: Record<string, string>, headers: Readonly<Record<string, string>> = {}): Promise<unknown> {
     const url = `${this.config.restUrl}${this.api}/${endpoint}${Object.keys(params).length > 0 ? `?${new URLSearchParams(params)}` : ''}`;
     let res: Response;
     try {
-      res = await this.fetchFn(url, { signal: AbortSignal.timeout(this.config.requestTimeoutMs) });
+      res = await this.fetchFn(url, { headers, signal: AbortSignal.timeout(this.config.requestTimeoutMs) });
     } catch (err) {
       throw new BinanceRequestError(`GET ${url}: ${(err as Error).message}`, { cause: err });
     }
     const text = await res.text();
-    if (!res.ok) throw new BinanceRequestError(`GET ${url}: HTTP ${res.status} ${text.slice(0, 200)}`);
+    if (!res.ok) throw new BinanceRequestError(`GET ${url}: HTTP ${res.status} ${text.slice(0, 200)}`, { status: res.status });
     return text;
   }
 }

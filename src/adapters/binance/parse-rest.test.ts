@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BarSpec } from '../../core/bar-spec.js';
 import type { UnixMicros } from '../../core/time.js';
-import { parseAggTrades, parseDepthSnapshot, parseExchangeInfo, parseKlines, parseServerTime } from './parse-rest.js';
+import { parseAggTrades, parseDepthSnapshot, parseExchangeInfo, parseKlines, parseServerTime, parseTrades } from './parse-rest.js';
 import { BTC } from './testing/frames.js';
 
 const T0 = 5 as UnixMicros;
@@ -52,6 +52,21 @@ describe('REST time, klines and aggTrades', () => {
     ]);
     const bad = parseAggTrades('[{"a":1,"p":"1.00","q":"-1","T":1,"m":true}]', BTC, T0);
     expect(bad.ok === false && [bad.rejection.reason, bad.rejection.field]).toEqual(['negative_size', '[0].q']);
+  });
+
+  it('trades and historicalTrades become trade ticks keyed by the trade id, as from the @trade stream', () => {
+    // The example of Binance's "Old trade lookup" (spot) and a futures row (no isBestMatch).
+    const spot = '[{"id":28457,"price":"4.00000100","qty":"12.00000000","quoteQty":"48.000012","time":1499865549590,"isBuyerMaker":true,"isBestMatch":true}]';
+    const r = parseTrades(spot, { ...BTC, pricePrecision: 8, sizePrecision: 8 }, T0);
+    expect(r.ok && JSON.parse(JSON.stringify(r.value))).toEqual([
+      { type: 'trade', instrumentId: 'BTCUSDT.BINANCE', price: '4.00000100', size: '12.00000000', aggressorSide: 'SELLER', tradeId: '28457', tsEvent: 1499865549590000, tsInit: 5 },
+    ]);
+    const fut = parseTrades([{ id: 7, price: '100.10', qty: '0.003', quoteQty: '0.3003', time: 2, isBuyerMaker: false }], { ...BTC, pricePrecision: 2, sizePrecision: 3 }, T0);
+    expect(fut.ok && fut.value.map((t) => [t.tradeId, t.aggressorSide, t.price.toString(), t.size.toString()])).toEqual([['7', 'BUYER', '100.10', '0.003']]);
+    const bad = parseTrades('[{"id":1,"price":"1.00","qty":"1","time":1}]', BTC, T0);
+    expect(bad.ok === false && [bad.rejection.reason, bad.rejection.field]).toEqual(['missing_field', '[0].isBuyerMaker']);
+    const err = parseTrades('{"code":-2014,"msg":"API-key format invalid."}', BTC, T0);
+    expect(err.ok).toBe(false);
   });
 });
 

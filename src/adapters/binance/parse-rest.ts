@@ -119,6 +119,24 @@ export function parseAggTrades(input: unknown, info: InstrumentPrecision, tsInit
   );
 }
 
+/**
+ * `GET /api/v3/trades` and `/historicalTrades` (and their `/fapi/v1` twins) rows
+ * `{id, price, qty, quoteQty, time, isBuyerMaker, isBestMatch?}` as trade ticks with the trade id, the same
+ * ticks the `@trade` stream gives.
+ */
+export function parseTrades(input: unknown, info: InstrumentPrecision, tsInit: UnixMicros): RestResult<TradeTick[]> {
+  return run(() =>
+    arr(body(input), '').map((row, k) => {
+      const at = `[${k}].`;
+      const o = obj(row, `[${k}]`);
+      const id = int(o, 'id', at);
+      const price = priceOf(field(o, 'price', at), `${at}price`, info.pricePrecision);
+      const size = sizeOf(field(o, 'qty', at), `${at}qty`, info.sizePrecision, false);
+      return buildTrade(info, price, size, String(id), bool(o, 'isBuyerMaker', at), time(o, 'time', at), tsInit);
+    }),
+  );
+}
+
 /** Trading rules of one symbol from exchangeInfo, in the terms of core's InstrumentSpec. */
 export interface BinanceSymbolRules {
   readonly symbol: string;
