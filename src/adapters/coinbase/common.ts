@@ -2,6 +2,7 @@ import { ParseError } from '../../core/errors.js';
 import { InstrumentId } from '../../core/identifiers.js';
 import { Price, Quantity } from '../../core/price.js';
 import { UnixMicros } from '../../core/time.js';
+import { FieldRejection, RejectReason } from '../common/reject-reason.js';
 
 /** Tradewind venue of Coinbase products: `BTC-USD.COINBASE`. */
 export const COINBASE_VENUE = 'COINBASE';
@@ -16,16 +17,35 @@ export function instrumentOf(productId: unknown, field = 'product_id'): Instrume
 }
 
 /** Coinbase sends prices and sizes as decimal strings: parsed exactly, never through a float. */
+/** Why a price or size field is refused, in the shared rejection vocabulary. */
+function decimalReason(v: unknown, bad: RejectReason, negative: RejectReason): RejectReason {
+  if (v === undefined) return RejectReason.MissingField;
+  return typeof v === 'string' && v.startsWith('-') ? negative : bad;
+}
+
 export function positivePrice(v: unknown, field: string): Price {
-  if (typeof v !== 'string' || !DECIMAL.test(v) || !/[1-9]/.test(v)) throw new ParseError(`not a positive decimal: ${JSON.stringify(v)}`, field);
-  return Price.parse(v);
+  if (typeof v !== 'string' || !DECIMAL.test(v) || !/[1-9]/.test(v)) {
+    throw new FieldRejection(decimalReason(v, RejectReason.BadPrice, RejectReason.NegativePrice), `not a positive decimal: ${JSON.stringify(v)}`, field);
+  }
+  try {
+    return Price.parse(v);
+  } catch (err) {
+    if (err instanceof ParseError) throw new FieldRejection(RejectReason.BadPrice, err.message, field);
+    throw err;
+  }
 }
 
 export function quantity(v: unknown, field: string, positive: boolean): Quantity {
   if (typeof v !== 'string' || !DECIMAL.test(v) || (positive && !/[1-9]/.test(v))) {
-    throw new ParseError(`not a ${positive ? 'positive' : 'non-negative'} decimal: ${JSON.stringify(v)}`, field);
+    const message = `not a ${positive ? 'positive' : 'non-negative'} decimal: ${JSON.stringify(v)}`;
+    throw new FieldRejection(decimalReason(v, RejectReason.BadSize, RejectReason.NegativeSize), message, field);
   }
-  return Quantity.parse(v);
+  try {
+    return Quantity.parse(v);
+  } catch (err) {
+    if (err instanceof ParseError) throw new FieldRejection(RejectReason.BadSize, err.message, field);
+    throw err;
+  }
 }
 
 /**

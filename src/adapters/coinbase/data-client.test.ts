@@ -236,7 +236,7 @@ describe('CoinbaseDataClient on the Exchange feed (simulator over real sockets)'
     await until(() => c.rejections.count('COINBASE') === 3, 'rejections');
     await pause(30);
     expect(c.rejections.count('COINBASE', 'invalid_json')).toBe(2);
-    expect(c.rejections.count('COINBASE', 'bad_field')).toBe(1);
+    expect(c.rejections.count('COINBASE', 'missing_field')).toBe(1);
     expect(seen.quotes.filter((q) => q.instrumentId === 'BTC-USD.COINBASE').length).toBeGreaterThan(0);
     expect(seen.quotes.filter((q) => q.instrumentId === 'ETH-USD.COINBASE').length).toBeGreaterThan(0);
     expect(c.isOpen).toBe(true);

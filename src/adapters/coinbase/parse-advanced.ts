@@ -3,7 +3,7 @@ import { AggressorSide, BookSide } from '../../core/data.js';
 import { ParseError } from '../../core/errors.js';
 import { TradeId } from '../../core/identifiers.js';
 import type { UnixMicros } from '../../core/time.js';
-import { RejectReason } from '../common/reject-reason.js';
+import { RejectReason, reasonOf } from '../common/reject-reason.js';
 import { arr, instrumentOf, int, obj, positivePrice, quantity, timeOf } from './common.js';
 
 /**
@@ -143,7 +143,7 @@ export function parseAdvancedMessage(text: string, tsInit: UnixMicros): Advanced
     };
   } catch (err) {
     if (!(err instanceof ParseError)) throw err;
-    return { kind: 'rejection', reason: err.field === 'channel' ? RejectReason.UnknownType : RejectReason.BadField, field: err.field, channel };
+    return { kind: 'rejection', reason: err.field === 'channel' ? RejectReason.UnknownType : reasonOf(err, RejectReason.BadField), field: err.field, channel };
   }
 }
 

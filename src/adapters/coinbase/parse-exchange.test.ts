@@ -68,11 +68,13 @@ describe('Coinbase Exchange feed', () => {
       ['not json', 'invalid_json', undefined],
       ['[1]', 'not_object', 'message'],
       ['{"type":"full"}', 'unknown_type', 'type'],
-      ['{"type":"match","trade_id":1,"side":"buy","size":"1","price":"-2","product_id":"A-B","sequence":1,"time":"2021-04-17T16:43:37Z"}', 'bad_field', 'price'],
-      ['{"type":"match","trade_id":1,"side":"buy","size":"0","price":"2","product_id":"A-B","sequence":1,"time":"2021-04-17T16:43:37Z"}', 'bad_field', 'size'],
+      ['{"type":"match","trade_id":1,"side":"buy","size":"1","price":"-2","product_id":"A-B","sequence":1,"time":"2021-04-17T16:43:37Z"}', 'negative_price', 'price'],
+      ['{"type":"match","trade_id":1,"side":"buy","size":"0","price":"2","product_id":"A-B","sequence":1,"time":"2021-04-17T16:43:37Z"}', 'bad_size', 'size'],
+      ['{"type":"match","trade_id":1,"side":"buy","price":"2","product_id":"A-B","sequence":1,"time":"2021-04-17T16:43:37Z"}', 'missing_field', 'size'],
+      ['{"type":"match","trade_id":1,"side":"buy","size":"1","price":"2.0000000000001","product_id":"A-B","sequence":1,"time":"2021-04-17T16:43:37Z"}', 'bad_price', 'price'],
       ['{"type":"match","trade_id":1,"side":"up","size":"1","price":"2","product_id":"A-B","sequence":1,"time":"2021-04-17T16:43:37Z"}', 'bad_field', 'side'],
       ['{"type":"match","trade_id":1,"side":"buy","size":"1","price":"2","product_id":"A-B","sequence":1,"time":"yesterday"}', 'bad_field', 'time'],
-      ['{"type":"l2update","product_id":"A-B","changes":[["buy","1","NaN"]],"time":"2021-04-17T16:43:37Z"}', 'bad_field', 'changes[0][2]'],
+      ['{"type":"l2update","product_id":"A-B","changes":[["buy","1","NaN"]],"time":"2021-04-17T16:43:37Z"}', 'bad_size', 'changes[0][2]'],
     ];
     for (const [text, reason, field] of cases) expect(parseExchangeMessage(text, tsInit), text).toMatchObject({ kind: 'rejection', reason, field });
   });

@@ -4,7 +4,7 @@ import { ParseError } from '../../core/errors.js';
 import { TradeId } from '../../core/identifiers.js';
 import type { Price, Quantity } from '../../core/price.js';
 import type { UnixMicros } from '../../core/time.js';
-import { RejectReason } from '../common/reject-reason.js';
+import { RejectReason, reasonOf } from '../common/reject-reason.js';
 import { arr, instrumentOf, int, obj, positivePrice, quantity, timeOf } from './common.js';
 
 /**
@@ -151,7 +151,7 @@ export function parseExchangeMessage(text: string, tsInit: UnixMicros): Exchange
     return parseObject(obj(parsed, 'message'), tsInit);
   } catch (err) {
     if (!(err instanceof ParseError)) throw err;
-    const reason = err.field === 'type' ? RejectReason.UnknownType : /not an object/.test(err.message) && err.field === 'message' ? RejectReason.NotObject : RejectReason.BadField;
+    const reason = err.field === 'type' ? RejectReason.UnknownType : /not an object/.test(err.message) && err.field === 'message' ? RejectReason.NotObject : reasonOf(err, RejectReason.BadField);
     return { kind: 'rejection', reason, field: err.field, messageType };
   }
 }

@@ -1,3 +1,5 @@
+import { ParseError } from '../../core/errors.js';
+
 /**
  * Why a venue frame was dropped: the one vocabulary of the rejection metric (counted per venue and reason),
  * shared by every venue adapter so that a dashboard or alert on a reason means the same thing for all of
@@ -34,4 +36,23 @@ const REASONS: ReadonlySet<string> = new Set(Object.values(RejectReason));
 
 export function isRejectReason(v: unknown): v is RejectReason {
   return typeof v === 'string' && REASONS.has(v);
+}
+
+/**
+ * A parse failure that knows its reason, for parsers whose field readers can tell a bad price from a bad
+ * size (a plain ParseError from elsewhere is a `bad_field`).
+ */
+export class FieldRejection extends ParseError {
+  constructor(
+    readonly reason: RejectReason,
+    message: string,
+    field: string,
+  ) {
+    super(message, field);
+  }
+}
+
+/** The reason of a ParseError: its own when it is a FieldRejection, else `fallback`. */
+export function reasonOf(err: ParseError, fallback: RejectReason): RejectReason {
+  return err instanceof FieldRejection ? err.reason : fallback;
 }

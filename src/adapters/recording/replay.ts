@@ -101,7 +101,7 @@ export function replayCapture(venue: ReplayVenue, records: readonly CaptureRecor
       }
       case 'polygon': {
         const m = parsePolygonFrame(r.text, ts);
-        for (const x of m.rejections) reject(x.reason.split(':')[0]);
+        for (const x of m.rejections) reject(x.reason);
         for (const e of m.events) if (e.type !== 'status') emit(e, ts);
         break;
       }
