@@ -91,10 +91,10 @@ function venueView(trades: TradeTick[]): VenueTrade[] {
   return trades.map((t) => ({ id: Number(t.tradeId), price: exact(t.price.toString()), qty: exact(t.size.toString()), time: t.tsEvent / 1000, buyerMaker: t.aggressorSide === 'SELLER' }));
 }
 
-/** The venue's trades from the client's first to its last, paged through historicalTrades. */
-async function venueTrades(sim: BinanceSimulator, api: string, key: string, trades: TradeTick[]): Promise<VenueTrade[]> {
-  const first = Number(trades[0].tradeId);
-  const last = Number(trades.at(-1)!.tradeId);
+/** The venue's trades from the first to the last of `mine`, paged through historicalTrades. */
+async function venueTrades(sim: BinanceSimulator, api: string, key: string, mine: VenueTrade[]): Promise<VenueTrade[]> {
+  const first = mine[0].id;
+  const last = mine.at(-1)!.id;
   const out: VenueTrade[] = [];
   for (let from = first; from <= last; ) {
     const r = await fetch(`${sim.restUrl}${api}/historicalTrades?symbol=BTCUSDT&fromId=${from}&limit=1000`, { headers: { 'X-MBX-APIKEY': key } });
@@ -209,7 +209,8 @@ describe('BinanceDataClient against the exchange simulator', () => {
     expect(filled.reduce((n, b) => n + b.count, 0)).toBeGreaterThan(0);
     expect(requests.some((r) => r.url.includes('/api/v3/historicalTrades?symbol=BTCUSDT&fromId=') && r.key === 'k1')).toBe(true);
     expect(requests.some((r) => r.url.includes('/api/v3/trades?'))).toBe(false);
-    expect(venueView(trades)).toEqual(await venueTrades(sim, '/api/v3', 'k1', trades));
+    const mine = venueView(trades);
+    expect(mine).toEqual(await venueTrades(sim, '/api/v3', 'k1', mine));
     expect(statuses.some((s) => s.type === 'error')).toBe(false);
   });
 
@@ -230,7 +231,8 @@ describe('BinanceDataClient against the exchange simulator', () => {
     expect(backfills(statuses).reduce((n, b) => n + b.count, 0)).toBeGreaterThan(0);
     expect(requests.some((r) => r.url.includes('/fapi/v1/trades?symbol=BTCUSDT&limit=1000') && r.key === undefined)).toBe(true);
     expect(requests.some((r) => r.url.includes('historicalTrades'))).toBe(false);
-    expect(venueView(trades)).toEqual(await venueTrades(sim, '/fapi/v1', 'any', trades));
+    const mine = venueView(trades);
+    expect(mine).toEqual(await venueTrades(sim, '/fapi/v1', 'any', mine));
   });
 
   it('@trade with a key the venue refuses: says so, falls back to the recent trades and counts what they do not reach', async () => {
@@ -249,12 +251,12 @@ describe('BinanceDataClient against the exchange simulator', () => {
     const lost = backfills(statuses).reduce((n, b) => n + b.lost, 0);
     expect(lost).toBeGreaterThan(0);
     // Every trade the client gave is the venue's, once, in order; the ids it skipped are exactly those reported lost.
-    const ids = trades.map((t) => Number(t.tradeId));
+    const mine = venueView(trades);
+    const ids = mine.map((t) => t.id);
     const skipped = ids.slice(1).reduce((n, id, k) => n + (id - ids[k] - 1), 0);
     for (let k = 1; k < ids.length; k++) expect(ids[k]).toBeGreaterThan(ids[k - 1]);
     expect(skipped).toBe(lost);
-    const venue = new Map((await venueTrades(sim, '/api/v3', 'k1', trades)).map((t) => [t.id, t]));
-    const mine = venueView(trades);
+    const venue = new Map((await venueTrades(sim, '/api/v3', 'k1', mine)).map((t) => [t.id, t]));
     expect(mine).toEqual(mine.map((t) => venue.get(t.id)));
   });
 
