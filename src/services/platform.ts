@@ -215,6 +215,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       {
         clock: () => clock.now(),
         log: logger.child({ component: 'binance' }),
+        // trades lost in a gap are backfilled by id with a key, else from the recent trades only
+        ...(options.env.BINANCE_API_KEY === undefined || options.env.BINANCE_API_KEY === '' ? {} : { apiKey: options.env.BINANCE_API_KEY }),
         handlers: {
           onTrade: (t) => {
             tradeEvents.inc();

@@ -27,7 +27,8 @@ Options:
 
 Configuration comes from defaults, the file and TRADEWIND_* variables (docs/configuration.md), e.g.
 TRADEWIND_HTTP_PORT=0 picks a free port, TRADEWIND_SYMBOLS=BTCUSDT,SOLUSDT, TRADEWIND_BARS=1m,5m,
-TRADEWIND_MARKET_SOURCE=binance connects to the real venue instead of the simulator.`;
+TRADEWIND_MARKET_SOURCE=binance connects to the real venue instead of the simulator; with BINANCE_API_KEY set,
+trades missed in a gap are fetched back by id (historicalTrades), without it from the recent trades only.`;
 
 export const startCommand: Command = {
   name: 'start',
