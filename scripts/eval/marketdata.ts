@@ -10,7 +10,7 @@ import { BinanceParser } from '../../src/adapters/binance/parse.js';
 import { FastFrameScanner } from '../../src/adapters/binance/parse-fast.js';
 import { parseSlow } from '../../src/adapters/binance/parse-slow.js';
 import { toInstrument } from '../../src/adapters/binance/instruments.js';
-import { parseAggTrades, parseDepthSnapshot, parseExchangeInfo, parseKlines } from '../../src/adapters/binance/parse-rest.js';
+import { parseAggTrades, parseDepthSnapshot, parseExchangeInfo, parseKlines, parseTrades } from '../../src/adapters/binance/parse-rest.js';
 import type { BinanceMessage, InstrumentLookup, InstrumentPrecision } from '../../src/adapters/binance/types.js';
 import { parseCapture } from '../../src/adapters/common/capture.js';
 import { replayBook } from '../../src/cli/commands/book.js';
@@ -140,14 +140,19 @@ function checkRest(dir: string): string[] {
   if (!klines.ok) failures.push(`http_spot_market_klines.json: ${klines.rejection.reason} ${klines.rejection.field}`);
   const agg = parseAggTrades(read('http_spot_market_agg_trades.json'), btc, 0 as UnixMicros);
   if (!agg.ok) failures.push(`http_spot_market_agg_trades.json: ${agg.rejection.reason} ${agg.rejection.field}`);
+  // bodies of the two endpoints the @trade backfill uses (recent trades, and trades by id with fromId)
+  const tradeBodies = ['http_spot_market_trades.json', 'http_spot_market_historical_trades.json'].map((file) => {
+    const r = parseTrades(read(file), btc, 0 as UnixMicros);
+    if (!r.ok) failures.push(`${file}: ${r.rejection.reason} ${r.rejection.field}`);
+    return r.ok ? r.value.length : 'FAILED';
+  });
   const snaps = parseCapture(readFileSync(join(dir, 'ws_samples/raw_captures_cryptofeed/BINANCE.http.0.0'), 'utf8')).records;
   for (const r of snaps) {
     const s = parseDepthSnapshot(r.kind === 'http' ? r.text : '', btc);
     if (!s.ok) failures.push(`BINANCE.http.0.0:${r.line}: ${s.rejection.reason} ${s.rejection.field}`);
   }
   console.log(
-    `  REST: depth ${depth.ok ? `${depth.value.bidPrices.length}+${depth.value.askPrices.length} levels` : 'FAILED'}, klines ${klines.ok ? klines.value.length : 'FAILED'}, aggTrades ${agg.ok ? agg.value.length : 'FAILED'}, capture snapshots ${snaps.length}` +
-      ' (trades/historicalTrades REST bodies are not used by the adapter and not parsed)',
+    `  REST: depth ${depth.ok ? `${depth.value.bidPrices.length}+${depth.value.askPrices.length} levels` : 'FAILED'}, klines ${klines.ok ? klines.value.length : 'FAILED'}, aggTrades ${agg.ok ? agg.value.length : 'FAILED'}, trades ${tradeBodies[0]}, historicalTrades ${tradeBodies[1]}, capture snapshots ${snaps.length}`,
   );
   return failures;
 }
