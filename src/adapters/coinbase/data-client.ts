@@ -4,6 +4,7 @@ import type { UnixMicros } from '../../core/time.js';
 import { Backoff } from '../common/backoff.js';
 import { IdDeduplicator } from '../common/dedup.js';
 import { ReconnectingWebSocket } from '../common/reconnecting-ws.js';
+import { RejectReason } from '../common/reject-reason.js';
 import type { RejectionLog } from '../common/rejection-counter.js';
 import { RejectionCounter } from '../common/rejection-counter.js';
 import { StalenessMonitor } from '../common/staleness.js';
@@ -259,7 +260,7 @@ export class CoinbaseDataClient {
     }
   }
 
-  private reject(reason: string, field: string | undefined, detail: string, frame: string, now: number): void {
+  private reject(reason: RejectReason, field: string | undefined, detail: string, frame: string, now: number): void {
     this.rejections.record({ venue: COINBASE_VENUE, reason, field, detail, frame }, now);
   }
 
@@ -381,7 +382,7 @@ export class CoinbaseDataClient {
   /** A crossed top of book is a venue or transport error, not a market: counted and dropped. */
   private checkOrder(q: QuoteTick, text: string, now: number): boolean {
     if (q.bidPrice.compare(q.askPrice) < 0) return true;
-    this.reject('crossed_quote', 'best_bid', `${q.bidPrice.toString()} >= ${q.askPrice.toString()}`, text, now);
+    this.reject(RejectReason.CrossedQuote, 'best_bid', `${q.bidPrice.toString()} >= ${q.askPrice.toString()}`, text, now);
     return false;
   }
 
@@ -403,7 +404,7 @@ export class CoinbaseDataClient {
     try {
       book.applySnapshot(s);
     } catch (err) {
-      this.reject('bad_snapshot', undefined, (err as Error).message, text, now);
+      this.reject(RejectReason.BadSnapshot, undefined, (err as Error).message, text, now);
       return;
     }
     state.book = book;
@@ -419,7 +420,7 @@ export class CoinbaseDataClient {
     try {
       state.book.applyDeltas(d);
     } catch (err) {
-      this.reject('bad_update', undefined, (err as Error).message, text, now);
+      this.reject(RejectReason.BadUpdate, undefined, (err as Error).message, text, now);
       return;
     }
     this.handlers.onBookDeltas?.(d);

@@ -1,3 +1,4 @@
+import type { RejectReason } from './reject-reason.js';
 /** Where rejection samples are logged (pino's `logger.warn(obj, msg)` fits). */
 export interface RejectionLog {
   warn(obj: Record<string, unknown>, msg: string): void;
@@ -5,7 +6,8 @@ export interface RejectionLog {
 
 export interface RejectionSample {
   readonly venue: string;
-  readonly reason: string;
+  /** One of the shared codes, so that a reason means the same thing for every venue. */
+  readonly reason: RejectReason;
   readonly field: string | undefined;
   readonly detail: string;
   /** The start of the offending frame, for the log only. */
@@ -22,7 +24,7 @@ export class RejectionCounter {
   private readonly lastLogged = new Map<string, number>();
   private readonly suppressed = new Map<string, number>();
   /** Called on every rejection, e.g. to increment a prom-client counter labelled venue and reason. */
-  onReject: ((venue: string, reason: string) => void) | undefined;
+  onReject: ((venue: string, reason: RejectReason) => void) | undefined;
 
   constructor(
     private readonly log: RejectionLog | undefined,

@@ -5,7 +5,9 @@ import { Backoff } from './backoff.js';
 import { IdDeduplicator } from './dedup.js';
 import { SlidingWindowLimiter } from './rate-limiter.js';
 import { ReconnectingWebSocket } from './reconnecting-ws.js';
+import { RejectReason } from './reject-reason.js';
 import { RejectionCounter } from './rejection-counter.js';
+import type { RejectionSample } from './rejection-counter.js';
 import { StalenessMonitor } from './staleness.js';
 import { TimeOffsetEstimator } from './time-offset.js';
 
@@ -51,11 +53,11 @@ describe('RejectionCounter', () => {
     const c = new RejectionCounter({ warn: (o) => logs.push(o) }, 1000, 5);
     const seen: string[] = [];
     c.onReject = (v, r) => seen.push(`${v}/${r}`);
-    const s = { venue: 'BINANCE', reason: 'invalid_json', field: undefined, detail: 'x', frame: '{"abcdefgh' };
+    const s: RejectionSample = { venue: 'BINANCE', reason: RejectReason.InvalidJson, field: undefined, detail: 'x', frame: '{"abcdefgh' };
     c.record(s, 0);
     c.record(s, 10);
     c.record(s, 20);
-    c.record({ ...s, reason: 'bad_price', field: 'p' }, 30);
+    c.record({ ...s, reason: RejectReason.BadPrice, field: 'p' }, 30);
     c.record(s, 1500);
     expect(c.count('BINANCE', 'invalid_json')).toBe(4);
     expect(c.count('BINANCE')).toBe(5);
