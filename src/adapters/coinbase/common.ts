@@ -1,8 +1,8 @@
 import { ParseError } from '../../core/errors.js';
 import { InstrumentId } from '../../core/identifiers.js';
-import { Price, Quantity } from '../../core/price.js';
+import type { Price, Quantity } from '../../core/price.js';
 import { UnixMicros } from '../../core/time.js';
-import { FieldRejection, RejectReason } from '../common/reject-reason.js';
+import { FieldRejection, RejectReason, exactPrice, exactSize } from '../common/reject-reason.js';
 
 /** Tradewind venue of Coinbase products: `BTC-USD.COINBASE`. */
 export const COINBASE_VENUE = 'COINBASE';
@@ -27,12 +27,7 @@ export function positivePrice(v: unknown, field: string): Price {
   if (typeof v !== 'string' || !DECIMAL.test(v) || !/[1-9]/.test(v)) {
     throw new FieldRejection(decimalReason(v, RejectReason.BadPrice, RejectReason.NegativePrice), `not a positive decimal: ${JSON.stringify(v)}`, field);
   }
-  try {
-    return Price.parse(v);
-  } catch (err) {
-    if (err instanceof ParseError) throw new FieldRejection(RejectReason.BadPrice, err.message, field);
-    throw err;
-  }
+  return exactPrice(v, field);
 }
 
 export function quantity(v: unknown, field: string, positive: boolean): Quantity {
@@ -40,12 +35,7 @@ export function quantity(v: unknown, field: string, positive: boolean): Quantity
     const message = `not a ${positive ? 'positive' : 'non-negative'} decimal: ${JSON.stringify(v)}`;
     throw new FieldRejection(decimalReason(v, RejectReason.BadSize, RejectReason.NegativeSize), message, field);
   }
-  try {
-    return Quantity.parse(v);
-  } catch (err) {
-    if (err instanceof ParseError) throw new FieldRejection(RejectReason.BadSize, err.message, field);
-    throw err;
-  }
+  return exactSize(v, field);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ParseError } from '../../core/errors.js';
+import { Price, Quantity } from '../../core/price.js';
 
 /**
  * Why a venue frame was dropped: the one vocabulary of the rejection metric (counted per venue and reason),
@@ -40,15 +41,35 @@ export function isRejectReason(v: unknown): v is RejectReason {
 
 /**
  * A parse failure that knows its reason, for parsers whose field readers can tell a bad price from a bad
- * size (a plain ParseError from elsewhere is a `bad_field`).
+ * size (a plain ParseError from elsewhere is a `bad_field`). `detail` is the message without the field.
  */
 export class FieldRejection extends ParseError {
   constructor(
     readonly reason: RejectReason,
-    message: string,
-    field: string,
+    readonly detail: string,
+    field?: string,
   ) {
-    super(message, field);
+    super(detail, field);
+  }
+}
+
+/** A venue's decimal text as an exact Price; one no Price can hold (too many decimals, too large) is a `bad_price`. */
+export function exactPrice(text: string, field: string): Price {
+  try {
+    return Price.parse(text);
+  } catch (err) {
+    if (err instanceof ParseError) throw new FieldRejection(RejectReason.BadPrice, err.message, field);
+    throw err;
+  }
+}
+
+/** A venue's decimal text as an exact Quantity; one no Quantity can hold is a `bad_size`. */
+export function exactSize(text: string, field: string): Quantity {
+  try {
+    return Quantity.parse(text);
+  } catch (err) {
+    if (err instanceof ParseError) throw new FieldRejection(RejectReason.BadSize, err.message, field);
+    throw err;
   }
 }
 

@@ -3,9 +3,10 @@ import type { Bar, BookSnapshot, QuoteTick, TradeTick } from '../../core/data.js
 import { AggressorSide } from '../../core/data.js';
 import { ParseError } from '../../core/errors.js';
 import { InstrumentId, TradeId } from '../../core/identifiers.js';
-import { Price, Quantity } from '../../core/price.js';
+import type { Price} from '../../core/price.js';
+import { Quantity } from '../../core/price.js';
 import { UnixMicros } from '../../core/time.js';
-import { RejectReason } from '../common/reject-reason.js';
+import { FieldRejection, RejectReason, exactPrice, exactSize } from '../common/reject-reason.js';
 
 /**
  * Polygon.io WebSocket frames: every frame is a JSON array of events, each with an `ev` type.
@@ -39,19 +40,8 @@ export interface PolygonRejection {
   readonly ev?: string;
 }
 
-/** A bad frame element: a ParseError naming the field, with the shared reason code the rejection is counted under. */
-export class PolygonParseError extends ParseError {
-  constructor(
-    readonly reason: RejectReason,
-    field: string | undefined,
-    readonly detail: string,
-  ) {
-    super(detail, field);
-  }
-}
-
 function fail(reason: RejectReason, field: string | undefined, detail: string): never {
-  throw new PolygonParseError(reason, field, detail);
+  throw new FieldRejection(reason, detail, field);
 }
 
 function required(v: unknown, field: string): unknown {
@@ -87,24 +77,10 @@ function decimalText(v: unknown, field: string, allowZero: boolean, bad: RejectR
   return String(v);
 }
 
-function price(v: unknown, field: string): Price {
-  const text = decimalText(v, field, false, RejectReason.BadPrice, RejectReason.NegativePrice);
-  try {
-    return Price.parse(text);
-  } catch (err) {
-    // A number no Price can hold exactly: more than 12 decimals (`1e-20`) or too large.
-    return fail(RejectReason.BadPrice, field, (err as Error).message);
-  }
-}
-
-function size(v: unknown, field: string, allowZero = true): Quantity {
-  const text = decimalText(v, field, allowZero, RejectReason.BadSize, RejectReason.NegativeSize);
-  try {
-    return Quantity.parse(text);
-  } catch (err) {
-    return fail(RejectReason.BadSize, field, (err as Error).message);
-  }
-}
+// A number no Price or Quantity can hold exactly (more than 12 decimals, `1e-20`, or too large) is a bad_price / bad_size.
+const price = (v: unknown, field: string): Price => exactPrice(decimalText(v, field, false, RejectReason.BadPrice, RejectReason.NegativePrice), field);
+const size = (v: unknown, field: string, allowZero = true): Quantity =>
+  exactSize(decimalText(v, field, allowZero, RejectReason.BadSize, RejectReason.NegativeSize), field);
 
 function instrument(v: unknown, field: string): InstrumentId {
   required(v, field);
@@ -165,7 +141,7 @@ function tradeIdOf(text: string): TradeId {
   }
 }
 
-/** Parses one element of a frame. Throws PolygonParseError on a bad element; `parsePolygonFrame` turns that into a rejection. */
+/** Parses one element of a frame. Throws FieldRejection on a bad element; `parsePolygonFrame` turns that into a rejection. */
 export function parsePolygonEvent(e: unknown, tsInit: UnixMicros): PolygonEvent | undefined {
   if (typeof e !== 'object' || e === null || Array.isArray(e)) fail(RejectReason.NotObject, undefined, 'frame element is not an object');
   const ev = (e as Record<string, unknown>).ev;
@@ -260,7 +236,7 @@ export function parsePolygonFrame(text: string, tsInit: UnixMicros): PolygonFram
       const ev = typeof e === 'object' && e !== null ? (e as Record<string, unknown>).ev : undefined;
       // Price.parse / Quantity.parse may still refuse a number (too many decimals): a bad value of no known field.
       const r: PolygonRejection =
-        err instanceof PolygonParseError
+        err instanceof FieldRejection
           ? { reason: err.reason, field: err.field, detail: err.detail }
           : { reason: RejectReason.BadField, field: err instanceof ParseError ? err.field : undefined, detail: err instanceof Error ? err.message : String(err) };
       rejections.push(typeof ev === 'string' ? { ...r, ev } : r);
