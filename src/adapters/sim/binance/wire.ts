@@ -1,3 +1,4 @@
+import { RoundingMode, divRound } from '../../../core/decimal.js';
 import { formatFixed, formatPadded } from '../fixed.js';
 import type { Kline } from '../klines.js';
 import type { SymbolMarket } from '../market.js';
@@ -127,9 +128,9 @@ export class BinanceWire {
       return `{"symbol":"${m.symbol}","openPrice":"${this.price(m, k.o)}","highPrice":"${this.price(m, k.h)}","lowPrice":"${this.price(m, k.l)}","lastPrice":"${this.price(m, k.c)}",${tail}`;
     }
     const change = k.c - k.o;
-    const pct = k.o === 0 ? '0.000' : signedFixed(divRound(BigInt(change) * 100_000n, BigInt(k.o)), 3);
+    const pct = k.o === 0 ? '0.000' : signedFixed(divRound(BigInt(change) * 100_000n, BigInt(k.o), RoundingMode.HalfUp), 3);
     const avgPlaces = this.kind === 'spot' ? Math.max(8, pp) : pp;
-    const avg = k.v === 0 ? 0n : divRound(k.q * 10n ** BigInt(avgPlaces - pp), BigInt(k.v));
+    const avg = k.v === 0 ? 0n : divRound(k.q * 10n ** BigInt(avgPlaces - pp), BigInt(k.v), RoundingMode.HalfUp);
     const head = `{"symbol":"${m.symbol}","priceChange":"${this.priceDelta(m, change)}","priceChangePercent":"${pct}","weightedAvgPrice":"${formatFixed(avg, avgPlaces)}"`;
     const last = `"lastPrice":"${this.price(m, k.c)}","lastQty":"${this.qty(m, st.lastQty)}"`;
     const ohl = `"openPrice":"${this.price(m, k.o)}","highPrice":"${this.price(m, k.h)}","lowPrice":"${this.price(m, k.l)}"`;
@@ -139,13 +140,6 @@ export class BinanceWire {
     const book = `"bidPrice":"${this.price(m, b)}","bidQty":"${this.qty(m, m.bidAt(b))}","askPrice":"${this.price(m, a)}","askQty":"${this.qty(m, m.askAt(a))}"`;
     return `${head},"prevClosePrice":"${this.price(m, st.prevClose)}",${last},${book},${ohl},${tail}`;
   }
-}
-
-/** n / d rounded half away from zero (d > 0). */
-function divRound(n: bigint, d: bigint): bigint {
-  const a = n < 0n ? -n : n;
-  const r = (2n * a + d) / (2n * d);
-  return n < 0n ? -r : r;
 }
 
 function signedFixed(v: bigint, decimals: number): string {
