@@ -57,6 +57,20 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     writer.http(url.replace(/([?&](apiKey|signature)=)[^&]*/gi, '$1[redacted]'), live(), body);
     return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
   };
+  // What the caller holds: the counts so far, and a stop that stops the client before closing the files.
+  const recording = (client: { stop(): Promise<void> }): Recorder => ({
+    writer,
+    get events() {
+      return events;
+    },
+    get frames() {
+      return frames;
+    },
+    async stop() {
+      await client.stop();
+      await writer.close();
+    },
+  });
   const onFrame = (text: string, handle: (text: string) => void) => {
     const ts = live();
     frames++;
@@ -101,19 +115,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
       },
     );
     client.start();
-    return {
-      writer,
-      get events() {
-        return events;
-      },
-      get frames() {
-        return frames;
-      },
-      async stop() {
-        await client.stop();
-        await writer.close();
-      },
-    };
+    return recording(client);
   }
 
   const market = options.venue === 'binance' ? 'spot' : 'futures';
@@ -149,17 +151,5 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     { symbol, kind: 'kline' as const, interval: '1m' },
   ]);
   await client.subscribe(specs);
-  return {
-    writer,
-    get events() {
-      return events;
-    },
-    get frames() {
-      return frames;
-    },
-    async stop() {
-      await client.stop();
-      await writer.close();
-    },
-  };
+  return recording(client);
 }
