@@ -23,7 +23,7 @@ import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { AggressorSide, InstrumentId, Price, Quantity, UnixMicros } from '../src/core/index.js';
-import type { TradeTick , TradeId} from '../src/core/index.js';
+import type { Bar, TradeId, TradeTick } from '../src/core/index.js';
 import type { SqlDriver } from '../src/infra/db/driver.js';
 import { migrate } from '../src/infra/db/migrate.js';
 import { PgliteDriver } from '../src/infra/db/pglite-driver.js';
@@ -226,27 +226,42 @@ async function loadReadData(db: SqlDriver, tradeRows: number, barRows: number): 
   return (performance.now() - t) / 1000;
 }
 
-/** The read path before bar-lines.ts, for comparison: a row object and nine strings per bar. */
-async function lastBarsByRows(db: SqlDriver, inst: InstrumentId, count: number): Promise<number> {
+/** numeric::text to a fixed-point value the way the store read it before bar-copy.ts (no exponent in numeric_out). */
+function fixedFromText<T>(text: string, make: (raw: number, precision: number) => T): T {
+  const dot = text.indexOf('.');
+  return make(Number(dot < 0 ? text : text.slice(0, dot) + text.slice(dot + 1)), dot < 0 ? 0 : text.length - dot - 1);
+}
+
+/**
+ * The read path before bar-copy.ts, kept for comparison: the same SELECT as a result set of text columns
+ * (a row object and nine strings per bar), decoded into the same Bars as the store did then.
+ */
+async function lastBarsByRows(db: SqlDriver, inst: InstrumentId, spec: BarSpec, count: number): Promise<number> {
   const rows = await db.query<Record<string, string | number>>(
     `SELECT ts_open, ts_event, open::text, high::text, low::text, close::text, volume::text, trade_count, ts_init FROM bars
       WHERE instrument_id = $1 AND spec = $2 AND ts_open < $3 ORDER BY ts_open DESC LIMIT $4`,
-    [inst, '1m', Number.MAX_SAFE_INTEGER, count],
+    [inst, BarSpec.toString(spec), Number.MAX_SAFE_INTEGER, count],
     { prepare: true },
   );
-  const bars = rows.map((r) => ({
-    open: Price.parse(r.open as string),
-    high: Price.parse(r.high as string),
-    low: Price.parse(r.low as string),
-    close: Price.parse(r.close as string),
-    volume: Quantity.parse(r.volume as string),
-    tsOpen: r.ts_open as number,
+  const bars: Bar[] = rows.map((r) => ({
+    type: 'bar',
+    instrumentId: inst,
+    spec,
+    open: fixedFromText(r.open as string, Price.fromRaw),
+    high: fixedFromText(r.high as string, Price.fromRaw),
+    low: fixedFromText(r.low as string, Price.fromRaw),
+    close: fixedFromText(r.close as string, Price.fromRaw),
+    volume: fixedFromText(r.volume as string, Quantity.fromRaw),
+    tradeCount: r.trade_count as number,
+    tsOpen: UnixMicros.unsafe(r.ts_open as number),
+    tsEvent: UnixMicros.unsafe(r.ts_event as number),
+    tsInit: UnixMicros.unsafe(r.ts_init as number),
   }));
   bars.reverse();
   return bars.length;
 }
 
-/** Times lastBars(1000) over a generated dataset: the store's path and the row path, interleaved. */
+/** Times lastBars(1000) over a generated dataset: the store's path, then the earlier row path. */
 async function readBench(label: string, db: SqlDriver, tradeRows: number, barRows: number, queries: number, loadSeconds: number | undefined) {
   const [size] = await db.query<{ db: string; trades: string; bars: string; bars_rows: number; trades_rows: number }>(
     `SELECT pg_size_pretty(pg_database_size(current_database())) AS db,
@@ -263,7 +278,7 @@ async function readBench(label: string, db: SqlDriver, tradeRows: number, barRow
   });
   const paths: [string, () => Promise<number>][] = [
     ['store.lastBars (binary COPY, decoded from bytes)', async () => (await store.lastBars(inst, spec, 1000)).length],
-    ['row per bar (the earlier read path, prepared)', () => lastBarsByRows(db, inst, 1000)],
+    ['row per bar (the earlier read path, prepared)', () => lastBarsByRows(db, inst, spec, 1000)],
   ];
   const lat = paths.map(() => [] as number[]);
   const gcs = paths.map(() => [] as number[]);
